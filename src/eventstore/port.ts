@@ -1,0 +1,123 @@
+/**
+ * The event store port. The PostgreSQL adapter (postgres/) is the default; an EventStoreDB/KurrentDB adapter
+ * (esdb/) implements the same port and passes the same contract suite (test/eventstore/contract.ts).
+ */
+
+/** A number: the stream must be at exactly that version (1 = one event). 'no-stream': must not exist. */
+export type ExpectedVersion = number | 'no-stream' | 'any' | 'stream-exists';
+
+export interface EventMetadata {
+  actor: { id: string; roles: string[] };
+  correlationId: string;
+  causationId: string | null;
+  reason?: string | null;
+  [key: string]: unknown;
+}
+
+/** An event as the caller hands it to the store. */
+export interface NewEvent {
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  /** The business date the event speaks of (YYYY-MM-DD), where it has one. */
+  effectiveOn?: string | null;
+  /** Defaults to the current schema version of the type. */
+  schemaVersion?: number;
+  /** UUIDv7; the store makes one when absent. */
+  id?: string;
+}
+
+/** An event as the store recorded it. */
+export interface RecordedEvent<Data = any> {
+  id: string;
+  streamId: string;
+  streamVersion: number;
+  /** Position in the global log: 1, 2, 3... in the order readers see events. */
+  position: number;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  metadata: EventMetadata;
+  effectiveOn: string | null;
+  /** ISO 8601 UTC, from the database clock. */
+  recordedAt: string;
+}
+
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: ExpectedVersion;
+  events: NewEvent[];
+}
+
+/**
+ * Recorded atomically with the events, so a retried request finds its first answer even when the service
+ * died between the append and the reply.
+ */
+export interface IdempotencyRecord {
+  /** The stream whose version after the append is the answer's `version`. */
+  entityStreamId: string;
+  scope: string;
+  key: string;
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+export interface AppendResult {
+  /** Version of each stream after the append, in the order of the appends. */
+  streams: { streamId: string; version: number }[];
+  /** Global position of the last event written. */
+  lastPosition: number;
+  events: RecordedEvent[];
+}
+
+export class WrongExpectedVersion extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number | null,
+  ) {
+    super(`stream '${streamId}' is at version ${actual ?? 'none'}, expected ${expected}`);
+    this.name = 'WrongExpectedVersion';
+  }
+}
+
+export interface ReadAllOptions {
+  /** First position to read (inclusive). Default 1. */
+  fromPosition?: number;
+  limit?: number;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** First position to deliver (inclusive). */
+  fromPosition: number;
+  batchSize?: number;
+  /** Called with events in position order, each exactly once; the next batch waits until it resolves. */
+  onEvents(events: RecordedEvent[]): Promise<void>;
+  onError?(error: unknown): void;
+}
+
+export interface EventStore {
+  /** Appends to one stream atomically with its expected version. */
+  append(streamId: string, expectedVersion: ExpectedVersion, events: NewEvent[], idempotency?: IdempotencyRecord): Promise<AppendResult>;
+  /** Appends to several streams in one transaction: all expected versions hold and everything is written, or nothing. */
+  appendMulti(appends: StreamAppend[], idempotency?: IdempotencyRecord): Promise<AppendResult>;
+  /** The stream's events in version order (upcast to their current schema); [] when it does not exist. */
+  readStream(streamId: string, options?: { fromVersion?: number }): Promise<RecordedEvent[]>;
+  /**
+   * The global log from a position, in position order. Only events no earlier transaction can still precede
+   * are returned, so a reader that continues from the last position it saw never skips or repeats one.
+   */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The highest committed position (0 when empty); readAll may still hold back a later commit briefly. */
+  headPosition(): Promise<number>;
+  /** Catch-up subscription: reads history from `fromPosition`, then follows new events. */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** A stored idempotent answer, if one was recorded with an append. */
+  findIdempotent(scope: string, key: string): Promise<{ requestHash: string; status: number; body: unknown; position: number } | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,310 @@
+import pg from 'pg';
+import { upcastData, currentSchemaVersion, type EventSchemas } from '../../domain/shared/schema.js';
+import {
+  WrongExpectedVersion,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type IdempotencyRecord,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type StreamAppend,
+  type SubscribeOptions,
+  type Subscription,
+} from '../port.js';
+import { uuidv7 } from '../uuid.js';
+import { migrate } from './migrations.js';
+
+// bigint columns (positions) come back as numbers: positions stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+const EXPECTED_ANY = -1;
+const EXPECTED_EXISTS = -2;
+
+function expectedCode(expected: ExpectedVersion): number {
+  if (expected === 'any') return EXPECTED_ANY;
+  if (expected === 'stream-exists') return EXPECTED_EXISTS;
+  if (expected === 'no-stream') return 0;
+  if (!Number.isInteger(expected) || expected < 0) throw new RangeError(`bad expected version ${expected}`);
+  return expected;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: any;
+  effective_on: string | null;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS = `position, id, stream_id, stream_version, type, schema_version, data, metadata,
+  to_char(effective_on, 'YYYY-MM-DD') as effective_on, recorded_at`;
+
+export interface PostgresEventStoreOptions {
+  /** Upcasters applied on read; an event store without them returns events as recorded. */
+  schemas?: EventSchemas;
+  /** How often a subscription polls when no notification arrives (ms). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The PostgreSQL event store: an append-only `events` table, one round trip per append (the
+ * `append_events` function), and a global log readers can trust (see `readAll`).
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly schemas: EventSchemas;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.schemas = options.schemas ?? {};
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  static async connect(connectionString: string, options: PostgresEventStoreOptions & { poolSize?: number } = {}): Promise<PostgresEventStore> {
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 20 });
+    pool.on('error', () => undefined); // an idle client's broken connection is replaced on next use
+    await migrate(pool);
+    return new PostgresEventStore(pool, options);
+  }
+
+  async append(streamId: string, expectedVersion: ExpectedVersion, events: NewEvent[], idempotency?: IdempotencyRecord): Promise<AppendResult> {
+    return this.appendMulti([{ streamId, expectedVersion, events }], idempotency);
+  }
+
+  async appendMulti(appends: StreamAppend[], idempotency?: IdempotencyRecord): Promise<AppendResult> {
+    const nonEmpty = appends.filter((a) => a.events.length > 0);
+    if (nonEmpty.length === 0) throw new RangeError('nothing to append');
+    if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('a stream appears twice in one append');
+    const all = nonEmpty.flatMap((a) => a.events);
+    const params = [
+      nonEmpty.map((a) => a.streamId),
+      nonEmpty.map((a) => expectedCode(a.expectedVersion)),
+      nonEmpty.map((a) => a.events.length),
+      all.map((e) => e.id ?? uuidv7()),
+      all.map((e) => e.type),
+      all.map((e) => e.schemaVersion ?? currentSchemaVersion(this.schemas, e.type)),
+      all.map((e) => JSON.stringify(e.data)),
+      all.map((e) => JSON.stringify(e.metadata)),
+      all.map((e) => e.effectiveOn ?? null),
+      idempotency?.scope ?? null,
+      idempotency?.key ?? null,
+      idempotency?.requestHash ?? null,
+      idempotency?.status ?? null,
+      idempotency ? JSON.stringify(idempotency.body) : null,
+      idempotency?.entityStreamId ?? null,
+    ];
+    let rows: { out_position: number; out_stream: string; out_version: number; out_recorded_at: Date }[];
+    try {
+      ({ rows } = await this.pool.query(
+        `select * from append_events($1::text[], $2::int[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::date[],
+           $10, $11, $12, $13, $14::jsonb, $15)`,
+        params,
+      ));
+    } catch (error: any) {
+      if (error?.code === 'AL409') {
+        const detail = JSON.parse(error.detail ?? '{}');
+        const expected = nonEmpty.find((a) => a.streamId === detail.stream)?.expectedVersion ?? 'any';
+        throw new WrongExpectedVersion(detail.stream, expected, detail.actual ?? null);
+      }
+      if (error?.code === '23505' && error?.constraint === 'idempotency_keys_pkey') {
+        throw new IdempotencyKeyTaken(idempotency!.scope, idempotency!.key);
+      }
+      throw error;
+    }
+    rows.sort((a, b) => a.out_position - b.out_position);
+    const ids = params[3] as string[];
+    const recorded: RecordedEvent[] = rows.map((row, i) => ({
+      id: ids[i],
+      streamId: row.out_stream,
+      streamVersion: row.out_version,
+      position: row.out_position,
+      type: all[i].type,
+      schemaVersion: (params[5] as number[])[i],
+      data: all[i].data,
+      metadata: all[i].metadata,
+      effectiveOn: all[i].effectiveOn ?? null,
+      recordedAt: row.out_recorded_at.toISOString(),
+    }));
+    const versions = new Map<string, number>();
+    for (const e of recorded) versions.set(e.streamId, Math.max(versions.get(e.streamId) ?? 0, e.streamVersion));
+    return {
+      streams: nonEmpty.map((a) => ({ streamId: a.streamId, version: versions.get(a.streamId)! })),
+      lastPosition: recorded[recorded.length - 1].position,
+      events: recorded,
+    };
+  }
+
+  async readStream(streamId: string, options: { fromVersion?: number } = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from events where stream_id = $1 and stream_version >= $2 order by stream_version`,
+      [streamId, options.fromVersion ?? 1],
+    );
+    return rows.map((r) => this.toRecorded(r));
+  }
+
+  /**
+   * Reads the global log in position order. Positions are drawn before commit, so a transaction may commit
+   * after one that drew a later position. Appends draw their transaction id and positions together (see
+   * append_events), so smaller positions belong to smaller transaction ids; an event is delivered only when
+   * its transaction id is below the oldest still running (the snapshot's xmin), so every smaller position
+   * has committed or aborted by then. The prefix stops at the first event not yet safe: readers never skip
+   * a late commit nor see an event twice.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const from = options.fromPosition ?? 1;
+    const limit = Math.min(options.limit ?? 1000, 10_000);
+    const { rows } = await this.pool.query<EventRow & { safe: boolean }>(
+      `select ${EVENT_COLUMNS}, tx_id < pg_snapshot_xmin(pg_current_snapshot()) as safe
+         from events where position >= $1 order by position limit $2`,
+      [from, limit],
+    );
+    const out: RecordedEvent[] = [];
+    for (const row of rows) {
+      if (!row.safe) break;
+      out.push(this.toRecorded(row));
+    }
+    return out;
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ head: number }>('select coalesce(max(position), 0) as head from events');
+    return rows[0].head;
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    const sub = new PollingSubscription(this, options, this.pollIntervalMs);
+    this.subscriptions.add(sub);
+    sub.start();
+    const stop = sub.stop.bind(sub);
+    sub.stop = async () => {
+      this.subscriptions.delete(sub);
+      await stop();
+    };
+    return sub;
+  }
+
+  async findIdempotent(scope: string, key: string) {
+    const { rows } = await this.pool.query(
+      'select request_hash, status, body, position from idempotency_keys where scope = $1 and key = $2',
+      [scope, key],
+    );
+    if (rows.length === 0) return null;
+    return { requestHash: rows[0].request_hash, status: rows[0].status, body: rows[0].body, position: rows[0].position ?? 0 };
+  }
+
+  /** Records an answer that wrote no events (a refusal), so a retry with the same key gets it again. */
+  async rememberRefusal(record: IdempotencyRecord): Promise<void> {
+    await this.pool.query(
+      `insert into idempotency_keys (scope, key, request_hash, status, body) values ($1, $2, $3, $4, $5)
+       on conflict do nothing`,
+      [record.scope, record.key, record.requestHash, record.status, JSON.stringify(record.body)],
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.pool.end();
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    return {
+      id: row.id,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      position: row.position,
+      type: row.type,
+      schemaVersion: this.schemas[row.type]?.version ?? row.schema_version,
+      data: upcastData(this.schemas, row.type, row.schema_version, row.data),
+      metadata: row.metadata,
+      effectiveOn: row.effective_on,
+      recordedAt: row.recorded_at.toISOString(),
+    };
+  }
+}
+
+export class IdempotencyKeyTaken extends Error {
+  constructor(readonly scope: string, readonly key: string) {
+    super(`idempotency key '${key}' was used by a concurrent request`);
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+/**
+ * Catch-up subscription: reads batches from the log until it is drained, then waits for a NOTIFY (sent at
+ * commit by append_events) or the poll interval, whichever comes first.
+ */
+class PollingSubscription implements Subscription {
+  private running = true;
+  private wake: (() => void) | null = null;
+  private listener: pg.PoolClient | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly options: SubscribeOptions,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      this.listener = await this.store.pool.connect();
+      this.listener.on('notification', () => this.wake?.());
+      this.listener.on('error', () => undefined);
+      await this.listener.query('listen aid_ledger_events');
+    } catch {
+      this.listener = null; // polling alone still delivers everything
+    }
+  }
+
+  private async run(): Promise<void> {
+    await this.listen();
+    let next = this.options.fromPosition;
+    const batchSize = this.options.batchSize ?? 500;
+    while (this.running) {
+      try {
+        const events = await this.store.readAll({ fromPosition: next, limit: batchSize });
+        if (events.length > 0) {
+          await this.options.onEvents(events);
+          next = events[events.length - 1].position + 1;
+          if (events.length === batchSize) continue;
+        }
+      } catch (error) {
+        if (!this.running) break;
+        this.options.onError?.(error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop?.catch(() => undefined);
+    if (this.listener) {
+      await this.listener.query('unlisten *').catch(() => undefined);
+      this.listener.release();
+      this.listener = null;
+    }
+  }
+}

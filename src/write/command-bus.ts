@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, Decider, DomainEvent } from '../domain/shared/decider.js';
+import { fold } from '../domain/shared/decider.js';
+import { currentSchemaVersion } from '../domain/shared/schema.js';
+import { eventSchemas } from '../domain/registry.js';
+import type { EventMetadata, EventStore, IdempotencyRecord, NewEvent, StreamAppend } from '../eventstore/port.js';
+import { WrongExpectedVersion } from '../eventstore/port.js';
+import { VersionMismatch } from './errors.js';
+
+/** Who asks, why, and under which request: recorded in every event's metadata. */
+export interface CommandContext {
+  actor: Actor;
+  correlationId: string;
+  causationId?: string | null;
+  reason?: string | null;
+  /** If-Match: the version the client last saw of the command's own entity. */
+  ifMatch?: number;
+  /** Set by the idempotency layer: recorded atomically with the events. */
+  idempotency?: Omit<IdempotencyRecord, 'status' | 'body'> & { status: number };
+}
+
+export interface CommandResult {
+  id: string;
+  version: number;
+  /** Global position of the last event the command wrote (header Ledger-Position). */
+  position: number;
+}
+
+/**
+ * One command's work: load the streams it needs (each load remembers the version it saw), decide, and
+ * stage events. Everything staged is appended atomically with the loaded versions as expected versions.
+ */
+export class UnitOfWork {
+  private readonly versions = new Map<string, number>();
+  private readonly staged = new Map<string, DomainEvent[]>();
+
+  constructor(private readonly store: EventStore) {}
+
+  /** Loads a stream and folds it with the decider's evolve. */
+  async load<S, E extends DomainEvent>(streamId: string, decider: Pick<Decider<any, S, E>, 'initialState' | 'evolve'>): Promise<{ state: S; version: number }> {
+    const events = await this.store.readStream(streamId);
+    const version = events.length === 0 ? 0 : events[events.length - 1].streamVersion;
+    this.versions.set(streamId, version);
+    const state = fold(decider, events.map((e) => ({ type: e.type, data: e.data, effectiveOn: e.effectiveOn ?? undefined }) as E));
+    return { state, version };
+  }
+
+  /** Stages events for a stream that must have been loaded first (its version is the expected one). */
+  append(streamId: string, events: DomainEvent[]): void {
+    if (!this.versions.has(streamId)) throw new Error(`stream ${streamId} must be loaded before appending to it`);
+    if (events.length === 0) return;
+    this.staged.set(streamId, [...(this.staged.get(streamId) ?? []), ...events]);
+  }
+
+  versionOf(streamId: string): number | undefined {
+    return this.versions.get(streamId);
+  }
+
+  stagedAppends(metadata: EventMetadata): StreamAppend[] {
+    return [...this.staged.entries()].map(([streamId, events]) => ({
+      streamId,
+      expectedVersion: this.versions.get(streamId)! === 0 ? 'no-stream' : this.versions.get(streamId)!,
+      events: events.map(
+        (e): NewEvent => ({
+          type: e.type,
+          data: e.data,
+          effectiveOn: e.effectiveOn ?? null,
+          schemaVersion: currentSchemaVersion(eventSchemas, e.type),
+          metadata,
+        }),
+      ),
+    }));
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs a command: load -> decide -> append, retried from scratch when another command changed one of the
+ * loaded streams in between (so invariants guarded by a shared stream, such as a programme's budget, are
+ * re-decided on fresh state). `entityStreamId` is the command's own entity: If-Match is checked against it,
+ * and the answer's `version` is its version after the command.
+ */
+export async function runCommand(
+  store: EventStore,
+  ctx: CommandContext,
+  entity: { id: string; streamId: string },
+  work: (uow: UnitOfWork) => Promise<void> | void,
+): Promise<CommandResult> {
+  for (let attempt = 1; ; attempt++) {
+    const uow = new UnitOfWork(store);
+    await work(uow);
+    const loaded = uow.versionOf(entity.streamId);
+    if (ctx.ifMatch !== undefined && loaded !== undefined && loaded !== ctx.ifMatch) {
+      throw new VersionMismatch(entity.streamId, ctx.ifMatch, loaded);
+    }
+    const metadata: EventMetadata = {
+      actor: { id: ctx.actor.id, roles: ctx.actor.roles },
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId ?? null,
+      ...(ctx.reason ? { reason: ctx.reason } : {}),
+    };
+    const appends = uow.stagedAppends(metadata);
+    if (appends.length === 0) throw new Error('a command must record at least one event');
+    const body = { id: entity.id, version: 0 };
+    try {
+      const idempotency = ctx.idempotency ? { ...ctx.idempotency, body } : undefined;
+      const result = await store.appendMulti(appends, idempotency);
+      const own = result.streams.find((s) => s.streamId === entity.streamId);
+      return { id: entity.id, version: own?.version ?? loaded ?? 0, position: result.lastPosition };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion && attempt < MAX_ATTEMPTS) {
+        if (ctx.ifMatch !== undefined && error.streamId === entity.streamId) {
+          throw new VersionMismatch(entity.streamId, ctx.ifMatch, error.actual ?? 0);
+        }
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+export function newCorrelationId(): string {
+  return randomUUID();
+}
