@@ -5,7 +5,11 @@ export default {
   testMatch: ['**/*.spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // content-disposition (used by @fastify/static for Swagger UI) ships only ES modules, which jest cannot
+  // require; SWC turns it into CommonJS for the tests.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   transform: {
+    'node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+\\.ts$': ['@swc/jest', {
       jsc: {
         parser: { syntax: 'typescript', decorators: true },

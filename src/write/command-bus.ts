@@ -24,6 +24,8 @@ export interface CommandResult {
   version: number;
   /** Global position of the last event the command wrote (header Ledger-Position). */
   position: number;
+  /** How many events the command recorded. */
+  events: number;
 }
 
 /**
@@ -107,7 +109,7 @@ export async function runCommand(
       const idempotency = ctx.idempotency ? { ...ctx.idempotency, body } : undefined;
       const result = await store.appendMulti(appends, idempotency);
       const own = result.streams.find((s) => s.streamId === entity.streamId);
-      return { id: entity.id, version: own?.version ?? loaded ?? 0, position: result.lastPosition };
+      return { id: entity.id, version: own?.version ?? loaded ?? 0, position: result.lastPosition, events: result.events.length };
     } catch (error) {
       if (error instanceof WrongExpectedVersion && attempt < MAX_ATTEMPTS) {
         if (ctx.ifMatch !== undefined && error.streamId === entity.streamId) {

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ProjectionRunner } from '../../../projections/runner/runner.js';
+import { AppSettings } from '../tokens.js';
+import { problem, ProblemError } from './problem.js';
+
+/**
+ * Freshness of reads. Every read answer carries `Ledger-Position`: the global position its read model
+ * reflects. A client that passes `minPosition=P` (the Ledger-Position of its own command) waits, bounded,
+ * until the read model has reached P, and so reads its own writes.
+ */
+@Injectable()
+export class ReadFreshness {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly settings: AppSettings,
+  ) {}
+
+  async ensure(projection: string, minPosition: unknown, reply: FastifyReply): Promise<number> {
+    if (minPosition !== undefined && minPosition !== '') {
+      const text = String(minPosition);
+      if (!/^\d{1,15}$/.test(text)) {
+        throw new ProblemError(problem(400, 'minPosition must be a non-negative integer', { errors: [{ field: 'minPosition', message: 'not an integer' }] }));
+      }
+      const wanted = Number(text);
+      if (wanted > this.runner.checkpoint(projection)) {
+        const head = await this.runner.headPosition();
+        if (wanted > head) {
+          throw new ProblemError(problem(400, `minPosition ${wanted} is beyond the ledger's last position ${head}`, { errors: [{ field: 'minPosition', message: 'beyond the head of the ledger' }] }));
+        }
+      }
+      if (!(await this.runner.waitFor(projection, wanted, this.settings.readWaitMs))) {
+        void reply.header('retry-after', '1');
+        throw new ProblemError(problem(503, `the ${projection} read model has not reached position ${wanted} yet (it is at ${this.runner.checkpoint(projection)}); retry shortly`));
+      }
+    }
+    const position = this.runner.checkpoint(projection);
+    void reply.header('ledger-position', String(position));
+    return position;
+  }
+}

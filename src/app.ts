@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import pino, { type Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { projections } from '../projections/index.js';
+import { ProjectionRunner } from '../projections/runner/runner.js';
+import { TokenService } from './api/common/auth.js';
+import { validationPipe } from './api/common/problem.js';
+import { Metrics } from './api/ops/metrics.js';
+import { AppSettings } from './api/tokens.js';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/config.js';
+import { PinoNestLogger } from './config/logger.js';
+import { eventSchemas } from './domain/registry.js';
+import { PostgresEventStore } from './eventstore/postgres/store.js';
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  store: PostgresEventStore;
+  runner: ProjectionRunner;
+  dataSource: DataSource;
+  tokens: TokenService;
+  logger: Logger;
+  /** Stops taking requests, finishes those in flight, stops the projections, closes the pools. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole service on a PostgreSQL database (used by main.ts and by the HTTP tests). */
+export async function createApp(config: AppConfig, databaseUrl: string): Promise<RunningApp> {
+  const logger = pino({ level: config.logLevel, base: { service: 'aid-ledger' } });
+  const store = await PostgresEventStore.connect(databaseUrl, { schemas: eventSchemas });
+  const entities = projections.flatMap((p) => p.entities);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities,
+    synchronize: false,
+    logging: false,
+    // Reads go through the views of the active generations; the runner sets its own path per batch.
+    extra: { max: 20, options: '-c search_path=read,public' },
+  });
+  await dataSource.initialize();
+  const runner = new ProjectionRunner(store, dataSource, projections, {
+    onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed'),
+  });
+  await runner.start();
+
+  const metrics = new Metrics();
+  const tokens = new TokenService(config.jwtSecret);
+  const adapter = new FastifyAdapter({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.with({ store, dataSource, runner, tokens, metrics, settings: new AppSettings(config.readWaitMs, config.nodeEnv) }),
+    adapter,
+    { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false },
+  );
+  app.useGlobalPipes(validationPipe());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Aid Ledger')
+      .setDescription('Event-sourced ledger of donor-funded programmes: plans, grants, co-funding, disbursements, results, audit.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await app.init();
+  let closed = false;
+  return {
+    app,
+    store,
+    runner,
+    dataSource,
+    tokens,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await runner.stop();
+      await dataSource.destroy();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import type { RecordDecision, RevokeGrant, ScoreApplication, SubmitApplication, DeclareConflict } from '../domain/application/commands.js';
+import type { ApplicationState } from '../domain/application/decider.js';
+import { applicationDecider } from '../domain/application/decider.js';
+import { awardDecider, awardId, awardStreamId } from '../domain/award/decider.js';
+import { commissionDecider, commissionFacts, type CommissionFacts } from '../domain/commission/decider.js';
+import { envelopeReservationId, grantCallDecider, grantCallFacts } from '../domain/grant-call/decider.js';
+import { municipalityDecider } from '../domain/municipality/decider.js';
+import { planDecider, requirePlan } from '../domain/plan/decider.js';
+import { programmeDecider } from '../domain/programme/decider.js';
+import { AlreadyExists, NotFound } from '../domain/shared/errors.js';
+import { fromJson } from '../domain/shared/money.js';
+import type { EventStore } from '../eventstore/port.js';
+import { runCommand, type CommandContext, type CommandResult, type UnitOfWork } from './command-bus.js';
+import { commissionStream } from './commissions.js';
+import { grantCallStream } from './grant-calls.js';
+import { municipalityStream } from './municipalities.js';
+import { planStream, programmeStream } from './streams.js';
+
+export const applicationStream = (id: string) => `application-${id}`;
+
+type Facts = 'type' | 'call' | 'plan' | 'submittedOn';
+
+/** Today in UTC: a call takes applications up to and including its closing day. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function submitApplication(store: EventStore, ctx: CommandContext, command: Omit<SubmitApplication, Facts>): Promise<CommandResult> {
+  const streamId = applicationStream(command.applicationId);
+  return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
+    const { state } = await uow.load(streamId, applicationDecider);
+    if (state.exists) throw new AlreadyExists('application', command.applicationId);
+    const call = grantCallFacts((await uow.load(grantCallStream(command.grantCallId), grantCallDecider)).state, command.grantCallId);
+    if (!(await uow.load(municipalityStream(command.municipalityId), municipalityDecider)).state.exists) {
+      throw new NotFound('municipality', command.municipalityId);
+    }
+    const plan = requirePlan((await uow.load(planStream(command.planId), planDecider)).state, command.planId);
+    uow.append(
+      streamId,
+      applicationDecider.decide(
+        {
+          type: 'SubmitApplication',
+          ...command,
+          submittedOn: today(),
+          call,
+          plan: {
+            endorsed: plan.status === 'endorsed',
+            programmeId: plan.programmeId,
+            municipalityId: plan.municipalityId,
+            activityIds: plan.plan.activities.map((a) => a.id),
+          },
+        },
+        state,
+      ),
+    );
+  });
+}
+
+/** The application and the facts about its commission every commission action needs. */
+async function loadForCommission(uow: UnitOfWork, applicationId: string): Promise<{ state: ApplicationState; commission: CommissionFacts }> {
+  const { state } = await uow.load(applicationStream(applicationId), applicationDecider);
+  if (!state.exists) throw new NotFound('application', applicationId);
+  const commission = await uow.load(commissionStream(state.commissionId!), commissionDecider);
+  return { state, commission: commissionFacts(commission.state, state.commissionId!) };
+}
+
+export function declareConflict(store: EventStore, ctx: CommandContext, command: Omit<DeclareConflict, 'type' | 'commission'>): Promise<CommandResult> {
+  const streamId = applicationStream(command.applicationId);
+  return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
+    const { state, commission } = await loadForCommission(uow, command.applicationId);
+    uow.append(streamId, applicationDecider.decide({ type: 'DeclareConflict', ...command, commission }, state));
+  });
+}
+
+export function scoreApplication(store: EventStore, ctx: CommandContext, command: Omit<ScoreApplication, 'type' | 'commission'>): Promise<CommandResult> {
+  const streamId = applicationStream(command.applicationId);
+  return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
+    const { state, commission } = await loadForCommission(uow, command.applicationId);
+    uow.append(streamId, applicationDecider.decide({ type: 'ScoreApplication', ...command, commission }, state));
+  });
+}
+
+/** An approval draws its amount from the call's envelope in the same append (envelope-exceeded). */
+export function recordDecision(
+  store: EventStore,
+  ctx: CommandContext,
+  command: Omit<RecordDecision, 'type' | 'commission' | 'minCoFundingRatio'>,
+): Promise<CommandResult> {
+  const streamId = applicationStream(command.applicationId);
+  return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
+    const { state, commission } = await loadForCommission(uow, command.applicationId);
+    const callStreamId = grantCallStream(state.grantCallId!);
+    const call = await uow.load(callStreamId, grantCallDecider);
+    const { minCoFundingRatio } = grantCallFacts(call.state, state.grantCallId!);
+    const decided = applicationDecider.decide({ type: 'RecordDecision', ...command, commission, minCoFundingRatio }, state);
+    uow.append(streamId, decided);
+    const [event] = decided;
+    if (event.type === 'GrantApproved') {
+      const draw = { type: 'DrawEnvelope' as const, grantCallId: state.grantCallId!, applicationId: command.applicationId, amount: fromJson(event.data.approvedReporting) };
+      uow.append(callStreamId, grantCallDecider.decide(draw, call.state));
+    }
+  });
+}
+
+/**
+ * A revocation closes the grant's award (refused while any disbursement holds money on it) and gives the
+ * grant back to the call's envelope, or to the programme's budget when the call is already closed.
+ */
+export function revokeGrant(store: EventStore, ctx: CommandContext, command: Omit<RevokeGrant, 'type' | 'commission'>): Promise<CommandResult> {
+  const streamId = applicationStream(command.applicationId);
+  return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
+    const { state, commission } = await loadForCommission(uow, command.applicationId);
+    uow.append(streamId, applicationDecider.decide({ type: 'RevokeGrant', ...command, commission }, state));
+
+    const awardStreamName = awardStreamId('grant', command.applicationId);
+    const award = await uow.load(awardStreamName, awardDecider);
+    uow.append(awardStreamName, awardDecider.decide({ type: 'CloseAward', awardId: awardId('grant', command.applicationId), reason: command.reason }, award.state));
+
+    const callStreamId = grantCallStream(state.grantCallId!);
+    const call = await uow.load(callStreamId, grantCallDecider);
+    const returned = grantCallDecider.decide({ type: 'ReturnEnvelope', grantCallId: state.grantCallId!, applicationId: command.applicationId }, call.state);
+    uow.append(callStreamId, returned);
+    const [event] = returned;
+    if (event.type === 'EnvelopeReturned' && event.data.releasedToBudget) {
+      const programmeId = programmeStream(call.state.programmeId!);
+      const programme = await uow.load(programmeId, programmeDecider);
+      const release = {
+        type: 'ReleaseBudget' as const,
+        programmeId: call.state.programmeId,
+        reservationId: envelopeReservationId(state.grantCallId!),
+        amount: fromJson(event.data.amount),
+      };
+      uow.append(programmeId, programmeDecider.decide(release, programme.state));
+    }
+  });
+}
