@@ -87,8 +87,18 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
+      // Requests in flight finish; their keep-alive connections are closed as soon as they turn idle
+      // (closing idle connections once, at the start, would leave those waiting for their keep-alive timeout).
+      const server = app.getHttpServer();
+      const sweep = setInterval(() => server.closeIdleConnections?.(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
+      logger.debug('http server closed');
       await runner.stop();
+      logger.debug('projections stopped');
       await dataSource.destroy();
       await store.close();
     },
