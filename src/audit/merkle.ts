@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Merkle tree of RFC 9162 (Certificate Transparency v2), section 2.1, over the event chain hashes.
+ * A signed checkpoint commits to the tree's root; an inclusion proof shows one event is in it, a
+ * consistency proof shows a later tree extends an earlier one without rewriting anything.
+ *
+ *   leaf hash = SHA-256(0x00 || leaf)           leaf = the event's chain hash, 32 raw bytes
+ *   node hash = SHA-256(0x01 || left || right)
+ *   MTH({})   = SHA-256()                        the empty tree
+ *
+ * Leaf i is the i-th event of the log in position order (0-based). It is not `position - 1`: the global
+ * log may skip positions (a rolled-back append consumes them), and the tree counts events, not positions.
+ *
+ * How it stays fast at a million leaves: every subtree the RFC's recursion can visit splits into a
+ * "perfect" left part (2^j leaves starting at a multiple of 2^j) and a smaller rest. The tree stores the
+ * hash of every perfect subtree (level j keeps one hash per complete block of 2^j leaves: about 2n hashes
+ * in all), so a root of any size, an inclusion proof or a consistency proof costs O(log n) hashing.
+ */
+
+export const HASH_SIZE = 32;
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+export function sha256(...parts: Uint8Array[]): Buffer {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+}
+
+export function leafHash(leaf: Uint8Array): Buffer {
+  return sha256(LEAF_PREFIX, leaf);
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return sha256(NODE_PREFIX, left, right);
+}
+
+/** MTH of the empty tree. */
+export function emptyRoot(): Buffer {
+  return sha256();
+}
+
+/** The largest power of two strictly below n (n > 1): the size of the left subtree, RFC 9162's k. */
+export function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+// Arithmetic, not `n & (n - 1)`: JavaScript's bit operators truncate to 32 bits.
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
+/**
+ * A growable array of 32-byte hashes in one buffer: a million leaves cost one allocation per doubling,
+ * not a million small Buffers.
+ */
+export class HashList {
+  private bytes = Buffer.alloc(HASH_SIZE * 64);
+  length = 0;
+
+  push(hash: Uint8Array): void {
+    if ((this.length + 1) * HASH_SIZE > this.bytes.length) {
+      const bigger = Buffer.alloc(this.bytes.length * 2);
+      this.bytes.copy(bigger);
+      this.bytes = bigger;
+    }
+    this.bytes.set(hash, this.length * HASH_SIZE);
+    this.length++;
+  }
+
+  /** A view, not a copy: callers that keep it past the next push must copy it. */
+  at(i: number): Buffer {
+    return this.bytes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  }
+}
+
+export class MerkleTree {
+  /** levels[j][i] = hash of the perfect subtree over leaves [i * 2^j, (i + 1) * 2^j). levels[0] = leaf hashes. */
+  private readonly levels: HashList[] = [new HashList()];
+
+  /** `leaves` are leaf data (chain hashes as bytes), not leaf hashes. */
+  constructor(leaves: Iterable<Uint8Array> = []) {
+    for (const leaf of leaves) this.append(leaf);
+  }
+
+  get size(): number {
+    return this.levels[0].length;
+  }
+
+  append(leaf: Uint8Array): void {
+    this.appendLeafHash(leafHash(leaf));
+  }
+
+  /** Appends an already computed leaf hash (SHA-256(0x00 || leaf)). */
+  appendLeafHash(hash: Uint8Array): void {
+    if (hash.length !== HASH_SIZE) throw new RangeError(`a leaf hash has ${HASH_SIZE} bytes, got ${hash.length}`);
+    this.levels[0].push(hash);
+    // Each time a block of 2^(j+1) leaves completes, its hash joins level j + 1 (like carrying in binary addition).
+    for (let j = 0; ; j++) {
+      const level = this.levels[j];
+      if (level.length % 2 !== 0) break;
+      const pair = level.length - 2;
+      if (!this.levels[j + 1]) this.levels.push(new HashList());
+      this.levels[j + 1].push(nodeHash(level.at(pair), level.at(pair + 1)));
+    }
+  }
+
+  /** The leaf hash at `index`. */
+  leafHashAt(index: number): Buffer {
+    this.checkSize(index + 1);
+    return Buffer.from(this.levels[0].at(index));
+  }
+
+  /** MTH(D[0:size]): the root of the tree as it was when it had `size` leaves. */
+  root(size: number = this.size): Buffer {
+    this.checkSize(size);
+    return size === 0 ? emptyRoot() : this.subtreeHash(0, size);
+  }
+
+  /** PATH(index, D[0:size]) of RFC 9162 §2.1.3.1, leaf to root. */
+  inclusionProof(index: number, size: number = this.size): Buffer[] {
+    this.checkSize(size);
+    if (!Number.isInteger(index) || index < 0 || index >= size) throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
+    // Walk down from the root as the recursive definition does, noting the sibling at each level; the proof
+    // lists them from the leaf up, so the list is reversed at the end.
+    const siblings: Buffer[] = [];
+    let lo = 0;
+    let hi = size;
+    let m = index;
+    while (hi - lo > 1) {
+      const k = splitPoint(hi - lo);
+      if (m < k) {
+        siblings.push(this.subtreeHash(lo + k, hi));
+        hi = lo + k;
+      } else {
+        siblings.push(this.subtreeHash(lo, lo + k));
+        lo += k;
+        m -= k;
+      }
+    }
+    return siblings.reverse();
+  }
+
+  /** PROOF(m, D[0:n]) of RFC 9162 §2.1.4.1: shows the tree of size n extends the tree of size m (0 < m <= n). */
+  consistencyProof(m: number, n: number = this.size): Buffer[] {
+    this.checkSize(n);
+    if (!Number.isInteger(m) || m < 1 || m > n) throw new RangeError(`no consistency proof from ${m} to ${n}`);
+    // SUBPROOF(m, D[lo:hi], b) walked down iteratively: `b` is true while the old tree is still a left edge
+    // of the range (then its root needs no proof element, the verifier knows it).
+    const siblings: Buffer[] = [];
+    let lo = 0;
+    let hi = n;
+    let b = true;
+    while (m !== hi - lo) {
+      const k = splitPoint(hi - lo);
+      if (m <= k) {
+        siblings.push(this.subtreeHash(lo + k, hi));
+        hi = lo + k;
+      } else {
+        siblings.push(this.subtreeHash(lo, lo + k));
+        lo += k;
+        m -= k;
+        b = false;
+      }
+    }
+    const proof = b ? [] : [this.subtreeHash(lo, hi)];
+    return proof.concat(siblings.reverse());
+  }
+
+  /** MTH(D[lo:hi]) for a range the RFC recursion visits: a perfect left part plus a smaller rest. */
+  private subtreeHash(lo: number, hi: number): Buffer {
+    const n = hi - lo;
+    if (isPowerOfTwo(n) && lo % n === 0) {
+      const level = Math.log2(n);
+      return Buffer.from(this.levels[level].at(lo / n));
+    }
+    const k = splitPoint(n);
+    return nodeHash(this.subtreeHash(lo, lo + k), this.subtreeHash(lo + k, hi));
+  }
+
+  private checkSize(size: number): void {
+    if (!Number.isInteger(size) || size < 0 || size > this.size) throw new RangeError(`the tree has ${this.size} leaves, not ${size}`);
+  }
+}
+
+/** The root of a tree over `leaves` (leaf data), without keeping the tree. */
+export function merkleRoot(leaves: Iterable<Uint8Array>): Buffer {
+  return new MerkleTree(leaves).root();
+}
+
+// The verifiers below follow RFC 9162's algorithms step by step (numbers in comments are its steps). They use
+// arithmetic rather than JavaScript's 32-bit bit operators so tree sizes up to 2^53 work.
+const lsb = (x: number): boolean => x % 2 === 1;
+const shr = (x: number): number => Math.floor(x / 2);
+
+/** RFC 9162 §2.1.3.2: is `leaf` (leaf data, e.g. a chain hash) at `index` in the tree of `treeSize` with `root`? */
+export function verifyInclusion(leaf: Uint8Array, index: number, treeSize: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+  if (!Number.isInteger(index) || !Number.isInteger(treeSize) || index < 0) return false;
+  if (index >= treeSize) return false; // 1
+  let fn = index; // 2
+  let sn = treeSize - 1;
+  let r: Buffer = leafHash(leaf); // 3
+  for (const p of proof) { // 4
+    if (p.length !== HASH_SIZE) return false;
+    if (sn === 0) return false; // 4a
+    if (lsb(fn) || fn === sn) { // 4b
+      r = nodeHash(p, r);
+      if (!lsb(fn)) {
+        while (!lsb(fn) && fn !== 0) {
+          fn = shr(fn);
+          sn = shr(sn);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = shr(fn); // 4c
+    sn = shr(sn);
+  }
+  return sn === 0 && r.equals(root); // 5
+}
+
+/** RFC 9162 §2.1.4.2: does the tree of size `second` with `secondRoot` extend the one of size `first` with `firstRoot`? */
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Uint8Array,
+  secondRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean {
+  if (!Number.isInteger(first) || !Number.isInteger(second) || first < 1 || first > second) return false;
+  if (proof.some((p) => p.length !== HASH_SIZE)) return false;
+  // Equal sizes: the proof is empty and the roots must agree (the RFC's algorithm starts from first < second).
+  if (first === second) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
+  if (proof.length === 0) return false; // 1
+  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof]; // 2
+  let fn = first - 1; // 3
+  let sn = second - 1;
+  while (lsb(fn)) { // 4
+    fn = shr(fn);
+    sn = shr(sn);
+  }
+  let fr: Buffer = Buffer.from(path[0]); // 5
+  let sr: Buffer = Buffer.from(path[0]);
+  for (const c of path.slice(1)) { // 6
+    if (sn === 0) return false; // 6a
+    if (lsb(fn) || fn === sn) { // 6b
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (!lsb(fn)) {
+        while (!lsb(fn) && fn !== 0) {
+          fn = shr(fn);
+          sn = shr(sn);
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = shr(fn); // 6c
+    sn = shr(sn);
+  }
+  return fr.equals(firstRoot) && sr.equals(secondRoot) && sn === 0; // 7
+}

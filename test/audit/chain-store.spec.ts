@@ -1,0 +1,84 @@
+import pg from 'pg';
+import { ChainStore, type EventLogReader } from '../../src/audit/chain-store.js';
+import { chainHashes } from '../../src/audit/hashing.js';
+import type { NewEvent, RecordedEvent } from '../../src/eventstore/port.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import { freshDatabase, testTargets } from '../support/databases.js';
+
+const metadata = { actor: { id: 'officer-1', roles: ['programme-officer'] }, correlationId: 'c-1', causationId: null };
+const scored = (score: number): NewEvent => ({ type: 'ApplicationScored', data: { score, comment: `score ${score}` }, metadata });
+
+/** A reader that shows the log with one change an attacker with database access could make. */
+function tampered(log: EventLogReader, change: (events: RecordedEvent[]) => RecordedEvent[]): EventLogReader {
+  return { readAll: async (options) => change(await log.readAll(options)) };
+}
+
+const target = testTargets()[0];
+
+describe(`ChainStore (${target.name} PostgreSQL)`, () => {
+  let store: PostgresEventStore;
+  let chain: ChainStore;
+
+  beforeAll(async () => {
+    store = await PostgresEventStore.connect(await freshDatabase(target.url));
+    chain = new ChainStore(store.pool);
+    await chain.init();
+    await chain.init(); // idempotent
+    for (let i = 0; i < 25; i++) await store.append(`application-${i % 4}`, 'any', [scored(i)]);
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('chains the whole log in batches, and the stored hashes are the chain of the events as read', async () => {
+    expect(await chain.head()).toEqual({ position: 0, hash: '0'.repeat(64) });
+    const [first, second] = await Promise.all([chain.extend(store, 10), chain.extend(store, 10)]); // two chainers at once
+    expect(first.added + second.added).toBe(25);
+    const events = await store.readAll({ limit: 100 });
+    const hashes = chainHashes(events);
+    expect(await chain.head()).toEqual({ position: 25, hash: hashes[24] });
+    expect((await chain.hashesOf([1, 25])).get(25)).toBe(hashes[24]);
+
+    await store.append('application-9', 'any', [scored(99)]);
+    expect(await chain.extend(store)).toMatchObject({ added: 1, head: { position: 26 } });
+    expect((await chain.extend(store)).added).toBe(0);
+  });
+
+  it('verifies an untouched log', async () => {
+    const head = await chain.head();
+    expect(await chain.verify(store, 7)).toEqual({ valid: true, eventsChecked: 26, headPosition: 26, headHash: head.hash });
+  });
+
+  it('finds an altered, a removed and an unchained event', async () => {
+    const altered = tampered(store, (events) => events.map((e) => (e.position === 7 ? { ...e, data: { score: 100, comment: 'fixed' } } : e)));
+    expect(await chain.verify(altered, 5)).toMatchObject({ valid: false, firstInvalidPosition: 7, eventsChecked: 6 });
+    const removed = tampered(store, (events) => events.filter((e) => e.position !== 12));
+    expect(await chain.verify(removed, 5)).toMatchObject({ valid: false, firstInvalidPosition: 12 });
+    const removedAtBatchEdge = tampered(store, (events) => events.filter((e) => e.position !== 10));
+    expect(await chain.verify(removedAtBatchEdge, 5)).toMatchObject({ valid: false, firstInvalidPosition: 10 });
+
+    // An event with no stored hash below the head: slipped in after the chainer passed.
+    const { rows } = await store.pool.query(`delete from event_hashes where position = 18 returning position, hash`);
+    try {
+      expect(await chain.verify(store, 5)).toMatchObject({ valid: false, firstInvalidPosition: 18 });
+    } finally {
+      await store.pool.query('insert into event_hashes (position, hash) values ($1, $2)', [rows[0].position, rows[0].hash]);
+    }
+    expect((await chain.verify(store)).valid).toBe(true);
+  });
+
+  it('finds an event edited inside the database', async () => {
+    const client = new pg.Client({ connectionString: (store.pool as any).options.connectionString });
+    await client.connect();
+    try {
+      // What someone with owner rights could do: switch off the append-only trigger and edit.
+      await client.query('alter table events disable trigger events_no_update');
+      await client.query(`grant update on events to current_user`);
+      await client.query(`update events set data = jsonb_set(data, '{score}', '100') where position = 15`);
+      expect(await chain.verify(store)).toMatchObject({ valid: false, firstInvalidPosition: 15 });
+    } finally {
+      await client.end();
+    }
+  });
+});
