@@ -33,7 +33,7 @@ interface Service {
 
 function start(dataDir: string, port: number): Service {
   let out = '';
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'development', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'development', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -115,7 +115,7 @@ describe('the service on its embedded PostgreSQL', () => {
   }, 180_000);
 
   it('refuses to start with a clear message for each bad setting', async () => {
-    const env = { ...process.env, PORT: 'eighty', NODE_ENV: 'production', DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: 'eighty', NODE_ENV: 'production', DATA_DIR: dataDir };
     delete env.AUTH_JWT_SECRET;
     delete env.NODE_OPTIONS;
     const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
