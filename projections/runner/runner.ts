@@ -118,6 +118,10 @@ export class ProjectionRunner {
     await this.dataSource.query(`select pg_advisory_lock(7361042003)`);
     try {
       await this.dataSource.query(RUNNER_DDL);
+      // A rebuild interrupted by a stop or a crash is abandoned; the live generation never stopped serving.
+      for (const row of await this.dataSource.query(`select name, generation from public.projection_generations where status = 'rebuilding'`)) {
+        await this.abandonRebuild(row.name, row.generation, null, 'interrupted by a restart');
+      }
       for (const projection of this.projections.values()) {
         const rows = await this.dataSource.query(`select active_generation from public.projections where name = $1`, [projection.name]);
         let generation: number = rows[0]?.active_generation;
@@ -198,30 +202,38 @@ export class ProjectionRunner {
   }
 
   /**
-   * Blue-green rebuild: a new generation is filled from the start of the log while the old one keeps
-   * answering; once it has caught up, both are brought to the same position, compared (the diff report is
-   * kept), and the views switch to the new tables in one transaction.
+   * Blue-green rebuild: a new generation of each named projection is filled from the start of the log while
+   * the old one keeps answering (projections rebuilt together share one read of the log); once caught up,
+   * old and new are brought to the same position, compared (the diff report is kept), and the views switch
+   * to the new tables in one transaction, projection by projection.
    */
-  async rebuild(name: string): Promise<{ name: string; generation: number; rebuildId: number }> {
-    const projection = this.projections.get(name);
-    if (!projection) throw new RangeError(`unknown projection '${name}'`);
-    if (this.rebuilding.has(name)) {
-      const r = this.rebuilding.get(name)!;
-      return { name, generation: r.member.generation, rebuildId: r.reportId };
+  async rebuild(names: string[]): Promise<{ name: string; generation: number; rebuildId: number }[]> {
+    for (const name of names) if (!this.projections.has(name)) throw new RangeError(`unknown projection '${name}'`);
+    const started: { name: string; member: Member; reportId: number }[] = [];
+    const answers: { name: string; generation: number; rebuildId: number }[] = [];
+    for (const name of names) {
+      const running = this.rebuilding.get(name);
+      if (running) {
+        answers.push({ name, generation: running.member.generation, rebuildId: running.reportId });
+        continue;
+      }
+      const projection = this.projections.get(name)!;
+      const current = this.live.get(name)!;
+      const [{ next }] = await this.dataSource.query(`select coalesce(max(generation), 0) + 1 as next from public.projection_generations where name = $1`, [name]);
+      const generation = Number(next);
+      await this.createGeneration(projection, generation);
+      await this.dataSource.query(`insert into public.projection_generations (name, generation, status) values ($1, $2, 'rebuilding')`, [name, generation]);
+      const [{ id }] = await this.dataSource.query(
+        `insert into public.projection_rebuilds (name, from_generation, to_generation, status) values ($1, $2, $3, 'running') returning id`,
+        [name, current.generation, generation],
+      );
+      const member: Member = { projection, generation, checkpoint: 0, handles: new Set(projection.handles) };
+      this.rebuilding.set(name, { member, reportId: Number(id) });
+      started.push({ name, member, reportId: Number(id) });
+      answers.push({ name, generation, rebuildId: Number(id) });
     }
-    const current = this.live.get(name)!;
-    const [{ next }] = await this.dataSource.query(`select coalesce(max(generation), 0) + 1 as next from public.projection_generations where name = $1`, [name]);
-    const generation = Number(next);
-    await this.createGeneration(projection, generation);
-    await this.dataSource.query(`insert into public.projection_generations (name, generation, status) values ($1, $2, 'rebuilding')`, [name, generation]);
-    const [{ id }] = await this.dataSource.query(
-      `insert into public.projection_rebuilds (name, from_generation, to_generation, status) values ($1, $2, $3, 'running') returning id`,
-      [name, current.generation, generation],
-    );
-    const member: Member = { projection, generation, checkpoint: 0, handles: new Set(projection.handles) };
-    this.rebuilding.set(name, { member, reportId: Number(id) });
-    void this.runRebuild(name, member, Number(id));
-    return { name, generation, rebuildId: Number(id) };
+    if (started.length > 0) void this.runRebuild(started);
+    return answers;
   }
 
   async latestRebuild(name: string): Promise<RebuildReport | null> {
@@ -252,47 +264,58 @@ export class ProjectionRunner {
     }
   }
 
-  private async runRebuild(name: string, member: Member, reportId: number): Promise<void> {
+  private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
     const started = Date.now();
-    try {
-      // Catch up while the live generation keeps serving.
-      while (!this.stopped) {
-        const read = await this.processBatch([member], this.options.batchSize ?? 2000);
-        if (member.failed) throw new Error(member.failed);
-        if (read < (this.options.batchSize ?? 2000)) break;
-      }
-      // Take the old generation out of the live loop, bring both to the same position, compare, switch.
-      const old = this.live.get(name)!;
-      const target = await this.store.headPosition();
-      await this.withPaused(name, async () => {
-        await this.catchUpTo([old], target);
-        await this.catchUpTo([member], target);
-        if (member.failed) throw new Error(member.failed);
-        const diff = await this.diff(member.projection, old.generation, member.generation);
-        await this.dataSource.transaction(async (em) => {
-          await this.pointViews(em, member.projection, member.generation);
-          await em.query(`update public.projections set active_generation = $2 where name = $1`, [name, member.generation]);
-          await em.query(`update public.projection_generations set status = 'running' where name = $1 and generation = $2`, [name, member.generation]);
-          await em.query(`update public.projection_generations set status = 'retired' where name = $1 and generation = $2`, [name, old.generation]);
-          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-          await em.query(
-            `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4 where id = $1`,
-            [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff)],
-          );
-        });
-        this.live.set(name, member);
-        await this.dataSource.query(`drop schema if exists ${schemaOf(name, old.generation)} cascade`);
-      });
-      this.changes.emit('checkpoint');
-    } catch (error) {
-      await this.dataSource
-        .query(`update public.projection_rebuilds set status = 'failed', finished_at = now(), error = $2 where id = $1`, [reportId, String((error as Error).message ?? error)])
-        .catch(() => undefined);
-      await this.dataSource.query(`drop schema if exists ${schemaOf(name, member.generation)} cascade`).catch(() => undefined);
-      await this.dataSource.query(`delete from public.projection_generations where name = $1 and generation = $2`, [name, member.generation]).catch(() => undefined);
-    } finally {
-      this.rebuilding.delete(name);
+    const batchSize = this.options.batchSize ?? 2000;
+    // Catch up together while the live generations keep serving.
+    while (!this.stopped) {
+      const read = await this.processBatch(group.map((g) => g.member), batchSize).catch(() => 0);
+      if (read < batchSize) break;
     }
+    for (const { name, member, reportId } of group) {
+      try {
+        if (member.failed) throw new Error(member.failed);
+        // Take the old generation out of the live loop, bring both to the same position, compare, switch.
+        const old = this.live.get(name)!;
+        const target = await this.store.headPosition();
+        await this.withPaused(name, async () => {
+          await this.catchUpTo([old], target);
+          await this.catchUpTo([member], target);
+          if (member.failed) throw new Error(member.failed);
+          const diff = await this.diff(member.projection, old.generation, member.generation);
+          await this.dataSource.transaction(async (em) => {
+            await this.pointViews(em, member.projection, member.generation);
+            await em.query(`update public.projections set active_generation = $2 where name = $1`, [name, member.generation]);
+            await em.query(`update public.projection_generations set status = 'running' where name = $1 and generation = $2`, [name, member.generation]);
+            await em.query(`update public.projection_generations set status = 'retired' where name = $1 and generation = $2`, [name, old.generation]);
+            const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+            await em.query(
+              `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4 where id = $1`,
+              [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff)],
+            );
+          });
+          this.live.set(name, member);
+          await this.dataSource.query(`drop schema if exists ${schemaOf(name, old.generation)} cascade`);
+        });
+        this.changes.emit('checkpoint');
+      } catch (error) {
+        await this.abandonRebuild(name, member.generation, reportId, String((error as Error).message ?? error));
+      } finally {
+        this.rebuilding.delete(name);
+      }
+    }
+  }
+
+  private async abandonRebuild(name: string, generation: number, reportId: number | null, reason: string): Promise<void> {
+    if (reportId !== null) {
+      await this.dataSource.query(`update public.projection_rebuilds set status = 'failed', finished_at = now(), error = $2 where id = $1`, [reportId, reason]).catch(() => undefined);
+    } else {
+      await this.dataSource
+        .query(`update public.projection_rebuilds set status = 'failed', finished_at = now(), error = $3 where name = $1 and to_generation = $2 and status = 'running'`, [name, generation, reason])
+        .catch(() => undefined);
+    }
+    await this.dataSource.query(`drop schema if exists ${schemaOf(name, generation)} cascade`).catch(() => undefined);
+    await this.dataSource.query(`delete from public.projection_generations where name = $1 and generation = $2`, [name, generation]).catch(() => undefined);
   }
 
   private paused = new Set<string>();

@@ -77,7 +77,7 @@ export class OpsController {
     if (body?.name && !this.runner.names.includes(body.name)) {
       throw new ProblemError(problem(404, `unknown projection '${body.name}'; known: ${this.runner.names.join(', ')}`));
     }
-    return { rebuilds: await Promise.all(names.map((n) => this.runner.rebuild(n))) };
+    return { rebuilds: await this.runner.rebuild(names) };
   }
 
   @Get('admin/projections/:name/rebuilds/latest')
