@@ -6,6 +6,10 @@ import { coFundingDecider, evidenceDecider } from '../../src/domain/co-funding/d
 import { commissionDecider } from '../../src/domain/commission/decider.js';
 import { disbursementDecider } from '../../src/domain/disbursement/decider.js';
 import { grantCallDecider } from '../../src/domain/grant-call/decider.js';
+import { facilityDecider } from '../../src/domain/facility/decider.js';
+import { planDecider } from '../../src/domain/plan/decider.js';
+import { programmeDecider } from '../../src/domain/programme/decider.js';
+import { resultDecider } from '../../src/domain/result/decider.js';
 
 /** The decider whose evolve folds each golden event: by event type. */
 export const goldenDeciders: Record<string, Pick<Decider<any, any, any>, 'initialState' | 'evolve'>> = {
@@ -30,4 +34,16 @@ export const goldenDeciders: Record<string, Pick<Decider<any, any, any>, 'initia
   DisbursementCancelled: disbursementDecider,
   CoFundingReceived: coFundingDecider,
   EvidenceCounted: evidenceDecider,
+  ProgrammeRegistered: programmeDecider,
+  FundsReceived: programmeDecider,
+  BudgetReserved: programmeDecider,
+  BudgetReleased: programmeDecider,
+  EndorsedPlanLinked: programmeDecider,
+  PlanDrafted: planDecider,
+  PlanEndorsed: planDecider,
+  PlanAmended: planDecider,
+  FacilityAgreed: facilityDecider,
+  FacilityEstablished: facilityDecider,
+  ResultRecorded: resultDecider,
+  ResultRetracted: resultDecider,
 };

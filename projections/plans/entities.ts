@@ -1,0 +1,80 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { PlanActivity, PlanChanges, PlanShape } from '../../src/domain/plan/events.js';
+
+@Entity('plans')
+@Index(['programmeId', 'municipalityId'])
+export class PlanRow {
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('integer')
+  version: number;
+
+  /** draft, then endorsed once the council adopted it. */
+  @Column('text')
+  status: string;
+
+  @Column('text')
+  programmeId: string;
+
+  @Column('text')
+  municipalityId: string;
+
+  @Column('text')
+  title: string;
+
+  @Column('jsonb')
+  period: { from: string; to: string };
+
+  @Column('jsonb')
+  priorities: string[];
+
+  @Column('jsonb')
+  activities: PlanActivity[];
+
+  @Column('jsonb', { nullable: true })
+  endorsement: { endorsedBy: string; decisionRef: string; endorsedOn: string } | null;
+
+  /** Amendments recorded so far. */
+  @Column('integer')
+  amendments: number;
+
+  @Column('timestamptz')
+  draftedAt: string;
+}
+
+/** One row per version of a plan: what happened, who did it, and the plan as it stood afterwards. */
+@Entity('plan_history')
+export class PlanHistoryRow {
+  @PrimaryColumn('text')
+  planId: string;
+
+  @PrimaryColumn('integer')
+  version: number;
+
+  /** The event that made this version: PlanDrafted, PlanEndorsed or PlanAmended. */
+  @Column('text')
+  type: string;
+
+  /** 0 for the drafted plan; the amendment's number from then on (an endorsement keeps the last one). */
+  @Column('integer')
+  amendmentNo: number;
+
+  @Column('timestamptz')
+  recordedAt: string;
+
+  @Column('jsonb')
+  actor: { id: string; roles: string[] };
+
+  @Column('text', { nullable: true })
+  reason: string | null;
+
+  @Column('text', { nullable: true })
+  decisionRef: string | null;
+
+  @Column('jsonb', { nullable: true })
+  changes: PlanChanges | null;
+
+  @Column('jsonb')
+  plan: PlanShape;
+}
