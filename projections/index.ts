@@ -1,5 +1,10 @@
 import { municipalitiesProjection } from './municipalities/projection.js';
+import { facilitiesProjection } from './facilities/projection.js';
+import { plansProjection } from './plans/projection.js';
+import { programmesProjection } from './programmes/projection.js';
+import { resultsProjection } from './results/projection.js';
+import { grantsProjection } from './grants/projection.js';
 import type { Projection } from './runner/projection.js';
 
 /** Every read model the service maintains. */
-export const projections: Projection[] = [municipalitiesProjection];
+export const projections: Projection[] = [municipalitiesProjection, programmesProjection, plansProjection, facilitiesProjection, resultsProjection, grantsProjection];

@@ -10,6 +10,7 @@ import { planEventSchemas } from './plan/events.js';
 import { programmeEventSchemas } from './programme/events.js';
 import { resultEventSchemas } from './result/events.js';
 import type { EventSchemas } from './shared/schema.js';
+import { subjectEventSchemas } from './subject/events.js';
 
 /** Every event type the ledger has ever written, with its current schema version and upcasters. */
 export const eventSchemas: EventSchemas = {
@@ -24,4 +25,5 @@ export const eventSchemas: EventSchemas = {
   ...planEventSchemas,
   ...facilityEventSchemas,
   ...resultEventSchemas,
+  ...subjectEventSchemas,
 };

@@ -3,7 +3,7 @@ import type { ApplicationState } from '../domain/application/decider.js';
 import { applicationDecider } from '../domain/application/decider.js';
 import { awardDecider, awardId, awardStreamId } from '../domain/award/decider.js';
 import { commissionDecider, commissionFacts, type CommissionFacts } from '../domain/commission/decider.js';
-import { envelopeReservationId, grantCallDecider, grantCallFacts } from '../domain/grant-call/decider.js';
+import { grantCallDecider, grantCallFacts } from '../domain/grant-call/decider.js';
 import { municipalityDecider } from '../domain/municipality/decider.js';
 import { planDecider, requirePlan } from '../domain/plan/decider.js';
 import { programmeDecider } from '../domain/programme/decider.js';
@@ -14,7 +14,8 @@ import { runCommand, type CommandContext, type CommandResult, type UnitOfWork } 
 import { commissionStream } from './commissions.js';
 import { grantCallStream } from './grant-calls.js';
 import { municipalityStream } from './municipalities.js';
-import { planStream, programmeStream } from './streams.js';
+import { planStream } from './plans.js';
+import { programmeStream } from './programmes.js';
 
 export const applicationStream = (id: string) => `application-${id}`;
 
@@ -78,7 +79,10 @@ export function scoreApplication(store: EventStore, ctx: CommandContext, command
   });
 }
 
-/** An approval draws its amount from the call's envelope in the same append (envelope-exceeded). */
+/**
+ * An approval draws its amount from the call's envelope in the same append (envelope-exceeded); after the
+ * call closed, it also reserves its amount on the programme's budget again (the unspent envelope went back).
+ */
 export function recordDecision(
   store: EventStore,
   ctx: CommandContext,
@@ -95,7 +99,20 @@ export function recordDecision(
     const [event] = decided;
     if (event.type === 'GrantApproved') {
       const draw = { type: 'DrawEnvelope' as const, grantCallId: state.grantCallId!, applicationId: command.applicationId, amount: fromJson(event.data.approvedReporting) };
-      uow.append(callStreamId, grantCallDecider.decide(draw, call.state));
+      const [drawn] = grantCallDecider.decide(draw, call.state);
+      uow.append(callStreamId, [drawn]);
+      if (drawn.type === 'EnvelopeDrawn' && drawn.data.budgetReservationId) {
+        const programmeId = programmeStream(call.state.programmeId!);
+        const programme = await uow.load(programmeId, programmeDecider);
+        const reserve = {
+          type: 'ReserveBudget' as const,
+          programmeId: call.state.programmeId,
+          reservationId: drawn.data.budgetReservationId,
+          kind: 'grant' as const,
+          amount: fromJson(drawn.data.amount),
+        };
+        uow.append(programmeId, programmeDecider.decide(reserve, programme.state));
+      }
     }
   });
 }
@@ -119,13 +136,13 @@ export function revokeGrant(store: EventStore, ctx: CommandContext, command: Omi
     const returned = grantCallDecider.decide({ type: 'ReturnEnvelope', grantCallId: state.grantCallId!, applicationId: command.applicationId }, call.state);
     uow.append(callStreamId, returned);
     const [event] = returned;
-    if (event.type === 'EnvelopeReturned' && event.data.releasedToBudget) {
+    if (event.type === 'EnvelopeReturned' && event.data.budgetReleaseFrom) {
       const programmeId = programmeStream(call.state.programmeId!);
       const programme = await uow.load(programmeId, programmeDecider);
       const release = {
         type: 'ReleaseBudget' as const,
         programmeId: call.state.programmeId,
-        reservationId: envelopeReservationId(state.grantCallId!),
+        reservationId: event.data.budgetReleaseFrom,
         amount: fromJson(event.data.amount),
       };
       uow.append(programmeId, programmeDecider.decide(release, programme.state));

@@ -9,7 +9,9 @@ import { AlreadyExists, NotFound } from '../domain/shared/errors.js';
 import type { EventStore } from '../eventstore/port.js';
 import { runCommand, type CommandContext, type CommandResult, type UnitOfWork } from './command-bus.js';
 import { applicationStream } from './applications.js';
-import { facilityStream, planStream, programmeStream } from './streams.js';
+import { facilityStream } from './facilities.js';
+import { planStream } from './plans.js';
+import { programmeStream } from './programmes.js';
 
 export const coFundingStream = (id: string) => `co-funding-${id}`;
 

@@ -3,7 +3,7 @@ import { commissionDecider } from '../domain/commission/decider.js';
 import { programmeDecider, requireProgramme } from '../domain/programme/decider.js';
 import type { EventStore } from '../eventstore/port.js';
 import { runCommand, type CommandContext, type CommandResult } from './command-bus.js';
-import { programmeStream } from './streams.js';
+import { programmeStream } from './programmes.js';
 
 export const commissionStream = (id: string) => `commission-${id}`;
 

@@ -9,7 +9,7 @@ import { fromJson } from '../domain/shared/money.js';
 import type { EventStore } from '../eventstore/port.js';
 import { runCommand, type CommandContext, type CommandResult, type UnitOfWork } from './command-bus.js';
 import { applicationStream } from './applications.js';
-import { facilityStream } from './streams.js';
+import { facilityStream } from './facilities.js';
 
 export const disbursementStream = (id: string) => `disbursement-${id}`;
 

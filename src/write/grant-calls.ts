@@ -7,7 +7,7 @@ import { fromJson } from '../domain/shared/money.js';
 import type { EventStore } from '../eventstore/port.js';
 import { runCommand, type CommandContext, type CommandResult } from './command-bus.js';
 import { commissionStream } from './commissions.js';
-import { programmeStream } from './streams.js';
+import { programmeStream } from './programmes.js';
 
 export const grantCallStream = (id: string) => `grant-call-${id}`;
 

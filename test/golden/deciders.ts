@@ -10,6 +10,7 @@ import { facilityDecider } from '../../src/domain/facility/decider.js';
 import { planDecider } from '../../src/domain/plan/decider.js';
 import { programmeDecider } from '../../src/domain/programme/decider.js';
 import { resultDecider } from '../../src/domain/result/decider.js';
+import { subjectDecider } from '../../src/domain/subject/decider.js';
 
 /** The decider whose evolve folds each golden event: by event type. */
 export const goldenDeciders: Record<string, Pick<Decider<any, any, any>, 'initialState' | 'evolve'>> = {
@@ -46,4 +47,5 @@ export const goldenDeciders: Record<string, Pick<Decider<any, any, any>, 'initia
   FacilityEstablished: facilityDecider,
   ResultRecorded: resultDecider,
   ResultRetracted: resultDecider,
+  PersonalDataErased: subjectDecider,
 };
