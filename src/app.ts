@@ -15,11 +15,20 @@ import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './config/logger.js';
 import { eventSchemas } from './domain/registry.js';
 import { PostgresEventStore } from './eventstore/postgres/store.js';
+import { AuditService } from './audit/audit-service.js';
+import { ChainSequencer } from './audit/chain-sequencer.js';
+import { generateSigningKey, signingKeyFromText } from './audit/checkpoint.js';
+import { generateMasterKey } from './audit/subject-crypto.js';
+import { PersonalData } from './audit/personal-data.js';
 
 export interface RunningApp {
   app: NestFastifyApplication;
   store: PostgresEventStore;
   runner: ProjectionRunner;
+  /** Chains committed events and publishes signed checkpoints (src/audit). */
+  sequencer: ChainSequencer;
+  audit: AuditService;
+  personalData: PersonalData;
   dataSource: DataSource;
   tokens: TokenService;
   logger: Logger;
@@ -47,16 +56,40 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   await runner.start();
 
+  // Tamper evidence: the chain is built from events as recorded, hence its own store without upcasters on
+  // the same pool (inside ChainSequencer). Without configured keys (tests), keys live for this process only.
+  const signingKey = config.auditSigningKey ? signingKeyFromText(config.auditSigningKey) : generateSigningKey();
+  const sequencer = new ChainSequencer(store.pool, signingKey, {
+    checkpointIntervalMs: config.checkpointIntervalMs,
+    onError: (error) => logger.error({ err: error }, 'hash chain sequencer failed'),
+  });
+  await sequencer.start();
+  const audit = new AuditService(sequencer, store.pool);
+  const personalData = new PersonalData(store.pool, config.personalDataMasterKey ?? generateMasterKey());
+  await personalData.init();
+
   const metrics = new Metrics();
   const tokens = new TokenService(config.jwtSecret);
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.with({ store, dataSource, runner, tokens, metrics, settings: new AppSettings(config.readWaitMs, config.nodeEnv) }),
+    AppModule.with({ store, dataSource, runner, tokens, metrics, settings: new AppSettings(config.readWaitMs, config.nodeEnv), audit: { sequencer, service: audit, personalData } }),
     adapter,
-    { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false },
+    { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false, bodyParser: false },
   );
   app.useGlobalPipes(validationPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  // Actions without a body (close, approve) may still be sent with Content-Type: application/json:
+  // an empty body reads as {}. Anything else must be valid JSON (400 otherwise).
+  // (Nest's own JSON parser is off: bodyParser: false.)
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(Object.assign(new Error(`malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }));
+    }
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -81,6 +114,9 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     app,
     store,
     runner,
+    sequencer,
+    audit,
+    personalData,
     dataSource,
     tokens,
     logger,
@@ -99,6 +135,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       logger.debug('http server closed');
       await runner.stop();
       logger.debug('projections stopped');
+      await sequencer.stop();
+      logger.debug('hash chain sequencer stopped');
       await dataSource.destroy();
       await store.close();
     },

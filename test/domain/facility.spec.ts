@@ -105,7 +105,7 @@ describe('facility', () => {
     });
 
     it('reserves its programme share from the programme budget', () => {
-      expect(budgetReservationFor(agreed)).toEqual({ type: 'ReserveBudget', programmeId: 'inl-2016', reservationId: 'fac-nookat', kind: 'facility', amount: usd('11000.00') });
+      expect(budgetReservationFor(agreed)).toEqual({ type: 'ReserveBudget', programmeId: 'inl-2016', reservationId: 'facility-fac-nookat', kind: 'facility', amount: usd('11000.00') });
     });
   });
 

@@ -80,6 +80,10 @@ for (const target of testTargets()) {
       }
       const malformed = await app.call('POST', '/municipalities', { as: users.officer, rawBody: '{"name":' });
       expect(malformed.status).toBe(400);
+      expect(malformed.body.detail).toMatch(/malformed JSON/);
+      const empty = await app.call('POST', '/municipalities', { as: users.officer, rawBody: '' });
+      expect(empty.status).toBe(400);
+      expect(empty.body.errors.map((e: any) => e.field)).toEqual(expect.arrayContaining(['name', 'oblast']));
       expect(malformed.headers.get('content-type')).toMatch(/application\/problem\+json/);
       const missing = await app.call('POST', '/municipalities', { as: users.officer, body: {} });
       expect(missing.body.errors.map((e: any) => e.field)).toEqual(expect.arrayContaining(['name', 'oblast']));

@@ -54,7 +54,8 @@ export function budgetReservationFor(agreed: FacilityAgreed): ReserveBudget {
   return {
     type: 'ReserveBudget',
     programmeId: agreed.data.programmeId,
-    reservationId: agreed.data.facilityId,
+    // Prefixed like every reservation (grant-call-<id>, grant-<id>), so ids of different kinds never clash.
+    reservationId: `facility-${agreed.data.facilityId}`,
     kind: 'facility',
     amount: fromJson(agreed.data.programmeShare),
   };
