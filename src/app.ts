@@ -79,16 +79,22 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useGlobalPipes(validationPipe());
   const fastify = app.getHttpAdapter().getInstance();
   // Actions without a body (close, approve) may still be sent with Content-Type: application/json:
-  // an empty body reads as {}. Anything else must be valid JSON (400 otherwise).
+  // an empty body reads as {}. Anything else must be a valid JSON object (400 otherwise).
   // (Nest's own JSON parser is off: bodyParser: false.)
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     const text = body.toString();
     if (text.trim() === '') return done(null, {});
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (error) {
-      done(Object.assign(new Error(`malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }));
+      return done(Object.assign(new Error(`malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }));
     }
+    // Every command takes a JSON object; null, arrays and scalars are refused here, before any DTO.
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return done(Object.assign(new Error('the body must be a JSON object'), { statusCode: 400 }));
+    }
+    done(null, parsed);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
