@@ -118,6 +118,10 @@ export class MemoryEventStore implements EventStore {
     throw new Error('the generator store has no subscriptions');
   }
 
+  watch(): () => void {
+    return () => undefined;
+  }
+
   async findIdempotent(): Promise<null> {
     return null;
   }

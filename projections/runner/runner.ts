@@ -339,11 +339,8 @@ export class ProjectionRunner {
   }
 
   private async follow(): Promise<void> {
-    const sub = this.store.subscribe({
-      fromPosition: Number.MAX_SAFE_INTEGER, // used only as a wake-up signal
-      onEvents: async () => undefined,
-    });
-    this.unsubscribe = () => sub.stop();
+    const unwatch = this.store.watch(() => this.wake?.());
+    this.unsubscribe = async () => unwatch();
     const pollIntervalMs = this.options.pollIntervalMs ?? 200;
     while (!this.stopped) {
       let read = 0;

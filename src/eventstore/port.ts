@@ -117,6 +117,11 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Catch-up subscription: reads history from `fromPosition`, then follows new events. */
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * Calls `listener` whenever new events may be readable (after appends through this store); returns a
+   * function that stops it. Appends of other processes are only seen by reading, so followers poll too.
+   */
+  watch(listener: () => void): () => void;
   /** A stored idempotent answer, if one was recorded with an append. */
   findIdempotent(scope: string, key: string): Promise<{ requestHash: string; status: number; body: unknown; position: number } | null>;
   close(): Promise<void>;

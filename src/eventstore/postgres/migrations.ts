@@ -62,7 +62,7 @@ create table idempotency_keys (
 
 -- One round trip per append: draws the transaction id and the positions, checks every stream's expected
 -- version (-1 any, -2 stream exists, 0 no stream, n exactly n), inserts the events, records the
--- idempotent answer and notifies listeners at commit. A failed check raises SQLSTATE AL409 and writes
+-- idempotent answer. A failed check raises SQLSTATE AL409 and writes
 -- nothing (its drawn positions stay unused: positions may have gaps, never reorderings).
 create function append_events(
   p_streams text[], p_expected integer[], p_counts integer[],
@@ -137,7 +137,8 @@ begin
             jsonb_set(p_idem_body, '{version}', to_jsonb(coalesce(idem_version, 0))), positions[total]);
   end if;
 
-  perform pg_notify('aid_ledger_events', positions[total]::text);
+  -- No pg_notify here: a notifying transaction takes a database-wide lock through its commit, which would
+  -- serialise every append. Subscribers are woken in-process and poll otherwise (see store.ts).
 end $$;
 `,
   },

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { upcastData, currentSchemaVersion, type EventSchemas } from '../../domain/shared/schema.js';
 import {
@@ -61,13 +62,16 @@ export class PostgresEventStore implements EventStore {
   private readonly schemas: EventSchemas;
   private readonly pollIntervalMs: number;
   private readonly subscriptions = new Set<Subscription>();
+  /** Emits 'appended' after each append of this process, to wake its subscriptions at once. */
+  readonly appended = new EventEmitter();
 
   constructor(
     readonly pool: pg.Pool,
     options: PostgresEventStoreOptions = {},
   ) {
     this.schemas = options.schemas ?? {};
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.appended.setMaxListeners(0);
   }
 
   static async connect(connectionString: string, options: PostgresEventStoreOptions & { poolSize?: number } = {}): Promise<PostgresEventStore> {
@@ -122,6 +126,7 @@ export class PostgresEventStore implements EventStore {
       throw error;
     }
     rows.sort((a, b) => a.out_position - b.out_position);
+    this.appended.emit('appended', rows[rows.length - 1].out_position);
     const ids = params[3] as string[];
     const recorded: RecordedEvent[] = rows.map((row, i) => ({
       id: ids[i],
@@ -193,6 +198,11 @@ export class PostgresEventStore implements EventStore {
     return sub;
   }
 
+  watch(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => void this.appended.off('appended', listener);
+  }
+
   async findIdempotent(scope: string, key: string) {
     const { rows } = await this.pool.query(
       'select request_hash, status, body, position from idempotency_keys where scope = $1 and key = $2',
@@ -240,14 +250,14 @@ export class IdempotencyKeyTaken extends Error {
 }
 
 /**
- * Catch-up subscription: reads batches from the log until it is drained, then waits for a NOTIFY (sent at
- * commit by append_events) or the poll interval, whichever comes first.
+ * Catch-up subscription: reads batches from the log until it is drained, then waits until this process
+ * appends again or the poll interval passes (appends of other processes are seen by polling).
  */
 class PollingSubscription implements Subscription {
   private running = true;
   private wake: (() => void) | null = null;
-  private listener: pg.PoolClient | null = null;
   private loop: Promise<void> | null = null;
+  private readonly onAppended = () => this.wake?.();
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -256,22 +266,11 @@ class PollingSubscription implements Subscription {
   ) {}
 
   start(): void {
+    this.store.appended.on('appended', this.onAppended);
     this.loop = this.run();
   }
 
-  private async listen(): Promise<void> {
-    try {
-      this.listener = await this.store.pool.connect();
-      this.listener.on('notification', () => this.wake?.());
-      this.listener.on('error', () => undefined);
-      await this.listener.query('listen aid_ledger_events');
-    } catch {
-      this.listener = null; // polling alone still delivers everything
-    }
-  }
-
   private async run(): Promise<void> {
-    await this.listen();
     let next = this.options.fromPosition;
     const batchSize = this.options.batchSize ?? 500;
     while (this.running) {
@@ -287,10 +286,12 @@ class PollingSubscription implements Subscription {
         this.options.onError?.(error);
       }
       await new Promise<void>((resolve) => {
+        // An append of this process commits before it resolves, but an earlier transaction may still hold
+        // back its events; a short second look catches those without waiting for the full interval.
         const timer = setTimeout(resolve, this.pollIntervalMs);
         this.wake = () => {
           clearTimeout(timer);
-          resolve();
+          setTimeout(resolve, 2);
         };
       });
       this.wake = null;
@@ -299,12 +300,8 @@ class PollingSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.store.appended.off('appended', this.onAppended);
     this.wake?.();
     await this.loop?.catch(() => undefined);
-    if (this.listener) {
-      await this.listener.query('unlisten *').catch(() => undefined);
-      this.listener.release();
-      this.listener = null;
-    }
   }
 }
