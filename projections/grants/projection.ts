@@ -2,6 +2,7 @@ import { In, type EntityManager, type ObjectLiteral } from 'typeorm';
 import { add, fromJson, subtract, toJson, zero, type MoneyJson } from '../../src/domain/shared/money.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from '../runner/projection.js';
+import { upsertRows } from '../runner/rows.js';
 import { ApplicationRow, CoFundingRow, CommissionRow, DisbursementRow, GrantCallRow } from './entities.js';
 
 type Entity = new () => ObjectLiteral;
@@ -42,7 +43,7 @@ class Rows {
   async flush(): Promise<void> {
     for (const [entity, ids] of this.dirty) {
       const rows = [...ids].map((id) => this.table(entity).get(id));
-      for (let i = 0; i < rows.length; i += 500) await this.em.getRepository(entity).upsert(rows.slice(i, i + 500), ['id']);
+      await upsertRows(this.em, entity, rows, ['id']);
     }
   }
 
@@ -108,6 +109,7 @@ const on: Record<string, Handler> = {
       requested: d.requested, pledged: d.coFundingPledged, exchangeRate: d.exchangeRate, requestedReporting: d.requestedReporting, pledgedReporting: d.coFundingPledgedReporting,
       approved: null, approvedReporting: null, received: none(currency), disbursed: none(currency),
       recusedMembers: [], scores: [], decision: null, revocation: null, submittedOn: d.submittedOn, submittedAt: e.recordedAt,
+      contactPerson: d.contactPerson ?? null,
     });
     // The call's count of applications is not a change of the call's stream: its version stays.
     const call = await rows.get(GrantCallRow, d.grantCallId);

@@ -3,6 +3,7 @@ import type { PlanShape } from '../../src/domain/plan/events.js';
 import { applyAmendment } from '../../src/domain/plan/plan-shape.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from '../runner/projection.js';
+import { upsertRows } from '../runner/rows.js';
 import { PlanHistoryRow, PlanRow } from './entities.js';
 
 const planId = (event: RecordedEvent) => event.streamId.slice('plan-'.length);
@@ -85,7 +86,7 @@ export const plansProjection: Projection = {
       });
     }
     const upserts = [...changed].map((id) => rows.get(id)!);
-    for (let i = 0; i < upserts.length; i += 500) await em.getRepository(PlanRow).upsert(upserts.slice(i, i + 500), ['id']);
-    for (let i = 0; i < history.length; i += 500) await em.getRepository(PlanHistoryRow).upsert(history.slice(i, i + 500), ['planId', 'version']);
+    await upsertRows(em, PlanRow, upserts, ['id']);
+    await upsertRows(em, PlanHistoryRow, history, ['planId', 'version']);
   },
 };

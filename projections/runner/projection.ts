@@ -1,5 +1,6 @@
 import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
+import { upsertRows } from './rows.js';
 
 /**
  * A read model: the events it handles and what it does with a batch of them, inside the runner's
@@ -59,7 +60,7 @@ export function documentProjection<Doc extends ObjectLiteral & { id: string }>(s
         }
       }
       const rows = [...changed].map((id) => docs.get(id)!);
-      for (let i = 0; i < rows.length; i += 500) await repo.upsert(rows.slice(i, i + 500) as any, ['id']);
+      await upsertRows(em, spec.entity, rows, ['id']);
     },
   };
 }

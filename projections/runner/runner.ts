@@ -267,10 +267,21 @@ export class ProjectionRunner {
   private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
     const started = Date.now();
     const batchSize = this.options.batchSize ?? 2000;
-    // Catch up together while the live generations keep serving.
+    // Catch up together while the live generations keep serving: larger batches, and the next batch is
+    // read while the current one is applied, so the database and this process work at the same time.
+    const members = group.map((g) => g.member);
+    const rebuildBatch = Math.max(batchSize, 5000);
+    const read = (from: number) => this.store.readAll({ fromPosition: from, limit: rebuildBatch }).catch(() => [] as RecordedEvent[]);
+    let next = read(1);
     while (!this.stopped) {
-      const read = await this.processBatch(group.map((g) => g.member), batchSize).catch(() => 0);
-      if (read < batchSize) break;
+      const events = await next;
+      if (events.length === 0) break;
+      next = events.length === rebuildBatch ? read(events[events.length - 1].position + 1) : Promise.resolve([]);
+      try {
+        await this.applyBatch(members.filter((m) => !m.failed), events);
+      } catch {
+        break; // the checkpoints did not move; the catch-up below continues from them
+      }
     }
     for (const { name, member, reportId } of group) {
       try {
@@ -374,6 +385,11 @@ export class ProjectionRunner {
     if (active.length === 0) return 0;
     const from = Math.min(...active.map((m) => m.checkpoint)) + 1;
     const events = (await this.store.readAll({ fromPosition: from, limit: batchSize })).filter((e) => e.position <= upTo);
+    return this.applyBatch(active, events);
+  }
+
+  /** Applies events (in position order) to the members and stores their checkpoints, in one transaction. */
+  private async applyBatch(active: Member[], events: RecordedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const last = events[events.length - 1].position;
     const advanced: [Member, number][] = [];
