@@ -4,7 +4,9 @@ import { plansProjection } from './plans/projection.js';
 import { programmesProjection } from './programmes/projection.js';
 import { resultsProjection } from './results/projection.js';
 import { grantsProjection } from './grants/projection.js';
+import { ledgerProjection } from './ledger/projection.js';
+import { auditIndexProjection } from './audit-index/projection.js';
 import type { Projection } from './runner/projection.js';
 
 /** Every read model the service maintains. */
-export const projections: Projection[] = [municipalitiesProjection, programmesProjection, plansProjection, facilitiesProjection, resultsProjection, grantsProjection];
+export const projections: Projection[] = [municipalitiesProjection, programmesProjection, plansProjection, facilitiesProjection, resultsProjection, grantsProjection, ledgerProjection, auditIndexProjection];

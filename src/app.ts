@@ -61,6 +61,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   const signingKey = config.auditSigningKey ? signingKeyFromText(config.auditSigningKey) : generateSigningKey();
   const sequencer = new ChainSequencer(store.pool, signingKey, {
     checkpointIntervalMs: config.checkpointIntervalMs,
+    watch: (listener) => store.watch(listener),
     onError: (error) => logger.error({ err: error }, 'hash chain sequencer failed'),
   });
   await sequencer.start();

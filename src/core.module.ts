@@ -10,6 +10,10 @@ import { Metrics } from './api/ops/metrics.js';
 import { OpsController } from './api/ops/ops.controller.js';
 import { AppSettings, EVENT_STORE } from './api/tokens.js';
 import type { EventStore } from './eventstore/port.js';
+import { AuditService } from './audit/audit-service.js';
+import { ChainSequencer } from './audit/chain-sequencer.js';
+import { ChainStore } from './audit/chain-store.js';
+import { PersonalData } from './audit/personal-data.js';
 
 export interface Infrastructure {
   store: EventStore;
@@ -18,6 +22,8 @@ export interface Infrastructure {
   tokens: TokenService;
   metrics: Metrics;
   settings: AppSettings;
+  /** Tamper evidence (src/audit): the chain sequencer, the audit answers, personal data. */
+  audit?: { sequencer: ChainSequencer; service: AuditService; personalData: PersonalData };
 }
 
 /** What every feature module may inject: the event store, the read-side DataSource, the runner, helpers. */
@@ -32,6 +38,15 @@ export class CoreModule {
       { provide: TokenService, useValue: infra.tokens },
       { provide: Metrics, useValue: infra.metrics },
       { provide: AppSettings, useValue: infra.settings },
+      ...(infra.audit
+        ? [
+            { provide: ChainSequencer, useValue: infra.audit.sequencer },
+            // ChainStore.hashesOf(positions): the stored hash of each event, for answers that show it.
+            { provide: ChainStore, useValue: infra.audit.sequencer.chain },
+            { provide: AuditService, useValue: infra.audit.service },
+            { provide: PersonalData, useValue: infra.audit.personalData },
+          ]
+        : []),
     ];
     return {
       module: CoreModule,

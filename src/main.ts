@@ -30,6 +30,12 @@ async function main(): Promise<void> {
   if (config.jwtSecretSource !== 'env') {
     logger.warn({ file: `${config.dataDir}/jwt-secret` }, 'AUTH_JWT_SECRET is unset: using a development secret kept in DATA_DIR');
   }
+  if (config.auditSigningKeySource !== 'env') {
+    logger.warn({ file: `${config.dataDir}/audit-signing-key.pem` }, 'AUDIT_SIGNING_KEY is unset: signing checkpoints with a development key kept in DATA_DIR');
+  }
+  if (config.personalDataMasterKeySource !== 'env') {
+    logger.warn({ file: `${config.dataDir}/personal-data-master-key` }, 'PERSONAL_DATA_MASTER_KEY is unset: using a development key kept in DATA_DIR');
+  }
   const running = await createApp(config, databaseUrl);
   await running.app.listen(config.port, config.host);
   logger.info({ port: config.port, embedded: embedded !== null, docs: `http://localhost:${config.port}/docs` }, 'aid-ledger is listening');

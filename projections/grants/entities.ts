@@ -1,5 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ContactPerson } from '../../src/domain/application/events.js';
 import type { ExchangeRate, MoneyJson } from '../../src/domain/shared/money.js';
+import type { PersonalText } from '../../src/domain/shared/personal.js';
 
 /** Read models of the grants area: one row per commission, call, application, disbursement, co-funding. */
 
@@ -11,7 +13,8 @@ export class CommissionRow {
   @Index() @Column('text') programmeId: string;
   @Column('text') name: string;
   @Column('integer') quorum: number;
-  @Column('jsonb') members: { id: string; name: string; affiliation: string }[];
+  /** `name` is personal data, a sealed envelope (src/domain/shared/personal.ts): the API reveals it at read time. */
+  @Column('jsonb') members: { id: string; name: PersonalText; affiliation: string }[];
   @Column('timestamptz') constitutedAt: string;
 }
 
@@ -87,6 +90,8 @@ export class ApplicationRow {
   @Column('jsonb', { nullable: true }) revocation: { reason: string; minutesRef: string; revokedBy: string; revokedAt: string } | null;
   @Column('text') submittedOn: string;
   @Column('timestamptz') submittedAt: string;
+  /** Personal data, sealed envelopes (src/domain/shared/personal.ts): the API reveals them at read time. */
+  @Column('jsonb', { nullable: true }) contactPerson: ContactPerson | null;
 }
 
 @Entity('disbursements')

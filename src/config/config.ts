@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generateSigningKey, privateKeyPem, signingKeyFromText } from '../audit/checkpoint.js';
 
 export interface AppConfig {
   port: number;
@@ -15,6 +16,14 @@ export interface AppConfig {
   logLevel: string;
   /** How long a read with `minPosition` waits for the read side at most (ms). */
   readWaitMs: number;
+  /** Ed25519 key signing audit checkpoints (PEM or base64): AUDIT_SIGNING_KEY, or kept in DATA_DIR in development. Absent: a key for this process only. */
+  auditSigningKey?: string;
+  auditSigningKeySource?: 'env' | 'generated' | 'data-dir';
+  /** Base64 of the 32-byte master key wrapping the per-person keys of personal data: PERSONAL_DATA_MASTER_KEY, or kept in DATA_DIR in development. */
+  personalDataMasterKey?: string;
+  personalDataMasterKeySource?: 'env' | 'generated' | 'data-dir';
+  /** How often a signed checkpoint is published while the chain grows (ms): AUDIT_CHECKPOINT_INTERVAL_MS, default 60000. */
+  checkpointIntervalMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -66,8 +75,61 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     ({ secret: jwtSecret, source: jwtSecretSource } = developmentSecret(dataDir));
   }
 
+  const audit = auditKeys(env, nodeEnv, dataDir, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host: env.HOST || '0.0.0.0', databaseUrl, dataDir, nodeEnv, jwtSecret, jwtSecretSource, logLevel, readWaitMs };
+  return { port, host: env.HOST || '0.0.0.0', databaseUrl, dataDir, nodeEnv, jwtSecret, jwtSecretSource, logLevel, readWaitMs, ...audit };
+}
+
+/** The audit keys (checkpoint signing, personal-data master key): from env; required in production; kept in DATA_DIR in development. */
+function auditKeys(env: NodeJS.ProcessEnv, nodeEnv: string, dataDir: string, problems: string[]): Partial<AppConfig> {
+  const out: Partial<AppConfig> = {};
+  const interval = env.AUDIT_CHECKPOINT_INTERVAL_MS ? Number(env.AUDIT_CHECKPOINT_INTERVAL_MS) : 60_000;
+  if (!Number.isInteger(interval) || interval < 1000 || interval > 86_400_000) {
+    problems.push(`AUDIT_CHECKPOINT_INTERVAL_MS must be an integer from 1000 to 86400000 (got '${env.AUDIT_CHECKPOINT_INTERVAL_MS}')`);
+  }
+  out.checkpointIntervalMs = interval;
+
+  const signing = env.AUDIT_SIGNING_KEY ?? '';
+  if (signing.trim()) {
+    try {
+      signingKeyFromText(signing);
+      out.auditSigningKey = signing;
+      out.auditSigningKeySource = 'env';
+    } catch (error) {
+      problems.push(`AUDIT_SIGNING_KEY must be an Ed25519 private key (PKCS#8 PEM, or base64 of the 32-byte seed): ${(error as Error).message}`);
+    }
+  } else if (nodeEnv === 'production') {
+    problems.push('AUDIT_SIGNING_KEY is required when NODE_ENV=production');
+  } else if (problems.length === 0) {
+    const kept = developmentKey(dataDir, 'audit-signing-key.pem', () => privateKeyPem(generateSigningKey()));
+    out.auditSigningKey = kept.value;
+    out.auditSigningKeySource = kept.source;
+  }
+
+  const master = env.PERSONAL_DATA_MASTER_KEY ?? '';
+  if (master.trim()) {
+    if (Buffer.from(master.trim(), 'base64').length !== 32) problems.push('PERSONAL_DATA_MASTER_KEY must be base64 of 32 random bytes');
+    out.personalDataMasterKey = master.trim();
+    out.personalDataMasterKeySource = 'env';
+  } else if (nodeEnv === 'production') {
+    problems.push('PERSONAL_DATA_MASTER_KEY is required when NODE_ENV=production');
+  } else if (problems.length === 0) {
+    const kept = developmentKey(dataDir, 'personal-data-master-key', () => randomBytes(32).toString('base64'));
+    out.personalDataMasterKey = kept.value;
+    out.personalDataMasterKeySource = kept.source;
+  }
+  return out;
+}
+
+/** A development key generated once and kept in DATA_DIR (like the JWT secret). */
+function developmentKey(dataDir: string, name: string, generate: () => string): { value: string; source: 'generated' | 'data-dir' } {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), source: 'data-dir' };
+  mkdirSync(dataDir, { recursive: true });
+  const value = generate().trim();
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return { value, source: 'generated' };
 }
 
 /** In development with no secret set, one is generated once and kept in DATA_DIR. */

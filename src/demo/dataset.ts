@@ -207,6 +207,9 @@ export const grantCall = {
   closesOn: '2016-10-31',
 };
 
+/** The seed report's competition ran in autumn 2016; applications are recorded with that date. */
+export const applicationsSubmittedOn = '2016-10-14';
+
 export interface GrantSeed {
   id: string;
   applicant: { name: string; type: 'ngo' | 'lcpc' | 'local-institution' };

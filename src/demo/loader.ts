@@ -35,7 +35,6 @@ function programmeShare(f: (typeof data.facilities)[number]): data.Money {
 }
 
 /** Today as YYYY-MM-DD (UTC). */
-const today = () => new Date().toISOString().slice(0, 10);
 
 export async function loadDemo(client: DemoClient, log: (line: string) => void = () => undefined): Promise<DemoSummary> {
   let writes = 0;
@@ -83,17 +82,15 @@ export async function loadDemo(client: DemoClient, log: (line: string) => void =
 
   log(`grants: commission, call, ${data.grants.length} applications (${data.grants.filter((g) => g.approved).length} approved)`);
   await post(officer, '/commissions', data.commission, `commission:${data.commission.id}`);
-  // The ledger takes applications only while a call is open by its own clock, so a historical call is loaded
-  // as open until today and closed explicitly once the commission has decided.
-  const closesOn = data.grantCall.closesOn < today() ? today() : data.grantCall.closesOn;
-  await post(officer, '/grant-calls', { ...data.grantCall, closesOn }, `grant-call:${data.grantCall.id}`);
+  // A historical call: applications are recorded with the date they were submitted, before it closed.
+  await post(officer, '/grant-calls', data.grantCall, `grant-call:${data.grantCall.id}`);
   const members = data.commission.members.map((m) => m.id);
   for (const g of data.grants) {
     const planId = `plan-${g.municipalityId}`;
     await post(
       officer,
       `/grant-calls/${data.grantCall.id}/applications`,
-      { id: g.id, applicant: g.applicant, municipalityId: g.municipalityId, planId, activityId: g.activity, title: g.title, priority: g.priority, requested: g.requested, coFundingPledged: g.coFundingPledged },
+      { id: g.id, applicant: g.applicant, municipalityId: g.municipalityId, planId, activityId: g.activity, title: g.title, priority: g.priority, requested: g.requested, coFundingPledged: g.coFundingPledged, submittedOn: data.applicationsSubmittedOn },
       `application:${g.id}`,
     );
     if (g.recused) {

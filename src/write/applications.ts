@@ -1,5 +1,7 @@
 import type { RecordDecision, RevokeGrant, ScoreApplication, SubmitApplication, DeclareConflict } from '../domain/application/commands.js';
+import type { PersonalData } from '../audit/personal-data.js';
 import type { ApplicationState } from '../domain/application/decider.js';
+import type { ApplicationEvent } from '../domain/application/events.js';
 import { applicationDecider } from '../domain/application/decider.js';
 import { awardDecider, awardId, awardStreamId } from '../domain/award/decider.js';
 import { commissionDecider, commissionFacts, type CommissionFacts } from '../domain/commission/decider.js';
@@ -7,7 +9,7 @@ import { grantCallDecider, grantCallFacts } from '../domain/grant-call/decider.j
 import { municipalityDecider } from '../domain/municipality/decider.js';
 import { planDecider, requirePlan } from '../domain/plan/decider.js';
 import { programmeDecider } from '../domain/programme/decider.js';
-import { AlreadyExists, NotFound } from '../domain/shared/errors.js';
+import { AlreadyExists, InvalidValue, NotFound } from '../domain/shared/errors.js';
 import { fromJson } from '../domain/shared/money.js';
 import type { EventStore } from '../eventstore/port.js';
 import { runCommand, type CommandContext, type CommandResult, type UnitOfWork } from './command-bus.js';
@@ -18,13 +20,28 @@ import { planStream } from './plans.js';
 import { programmeStream } from './programmes.js';
 
 export const applicationStream = (id: string) => `application-${id}`;
+/** The data subject of an application's contact person (POST /admin/subjects/:id/erase). */
+export const contactSubject = (applicationId: string) => `contact-${applicationId}`;
 
 type Facts = 'type' | 'call' | 'plan' | 'submittedOn';
+type SubmitInput = Omit<SubmitApplication, Facts> & { submittedOn?: string };
 
 /** Today in UTC: a call takes applications up to and including its closing day. */
 const today = () => new Date().toISOString().slice(0, 10);
 
-export function submitApplication(store: EventStore, ctx: CommandContext, command: Omit<SubmitApplication, Facts>): Promise<CommandResult> {
+/** An application recorded after the fact keeps its real submission date; a date in the future is refused. */
+function submissionDate(given: string | undefined): string {
+  if (given === undefined) return today();
+  if (given > today()) throw new InvalidValue('submittedOn', 'submittedOn must not be in the future');
+  return given;
+}
+
+export function submitApplication(
+  store: EventStore,
+  ctx: CommandContext,
+  command: SubmitInput,
+  personalData?: PersonalData,
+): Promise<CommandResult> {
   const streamId = applicationStream(command.applicationId);
   return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
     const { state } = await uow.load(streamId, applicationDecider);
@@ -34,25 +51,36 @@ export function submitApplication(store: EventStore, ctx: CommandContext, comman
       throw new NotFound('municipality', command.municipalityId);
     }
     const plan = requirePlan((await uow.load(planStream(command.planId), planDecider)).state, command.planId);
-    uow.append(
-      streamId,
-      applicationDecider.decide(
-        {
-          type: 'SubmitApplication',
-          ...command,
-          submittedOn: today(),
-          call,
-          plan: {
-            endorsed: plan.status === 'endorsed',
-            programmeId: plan.programmeId,
-            municipalityId: plan.municipalityId,
-            activityIds: plan.plan.activities.map((a) => a.id),
-          },
+    const events = applicationDecider.decide(
+      {
+        type: 'SubmitApplication',
+        ...command,
+        submittedOn: submissionDate(command.submittedOn),
+        call,
+        plan: {
+          endorsed: plan.status === 'endorsed',
+          programmeId: plan.programmeId,
+          municipalityId: plan.municipalityId,
+          activityIds: plan.plan.activities.map((a) => a.id),
         },
-        state,
-      ),
+      },
+      state,
     );
+    uow.append(streamId, personalData ? await sealContactPerson(personalData, events) : events);
   });
+}
+
+/** The contact person is personal data: checked as plain text by the decider, then sealed under `contact-<applicationId>`. */
+async function sealContactPerson(personalData: PersonalData, events: ApplicationEvent[]): Promise<ApplicationEvent[]> {
+  return Promise.all(
+    events.map(async (e) => {
+      if (e.type !== 'ApplicationSubmitted' || !e.data.contactPerson) return e;
+      const subject = contactSubject(e.data.applicationId);
+      const { name, email, phone } = e.data.contactPerson;
+      const sealed = { name: await personalData.protect(subject, name), email: await personalData.protectOptional(subject, email), phone: await personalData.protectOptional(subject, phone) };
+      return { ...e, data: { ...e.data, contactPerson: sealed } } as ApplicationEvent;
+    }),
+  );
 }
 
 /** The application and the facts about its commission every commission action needs. */

@@ -34,7 +34,24 @@ describe('configuration from the environment', () => {
 
   it('requires AUTH_JWT_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(/AUTH_JWT_SECRET is required/);
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40) }).jwtSecretSource).toBe('env');
+    const auditKeys = { AUDIT_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'), PERSONAL_DATA_MASTER_KEY: Buffer.alloc(32, 9).toString('base64') };
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40), ...auditKeys }).jwtSecretSource).toBe('env');
+  });
+
+  it('requires the audit keys in production and keeps generated ones in DATA_DIR in development', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40) })).toThrow(/AUDIT_SIGNING_KEY is required[\s\S]*PERSONAL_DATA_MASTER_KEY is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40), AUDIT_SIGNING_KEY: 'bm9wZQ==', PERSONAL_DATA_MASTER_KEY: 'c2hvcnQ=' })).toThrow(
+      /AUDIT_SIGNING_KEY must be an Ed25519[\s\S]*PERSONAL_DATA_MASTER_KEY must be base64 of 32/,
+    );
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first).toMatchObject({ auditSigningKeySource: 'generated', personalDataMasterKeySource: 'generated' });
+    expect(loadConfig({ DATA_DIR: dir })).toMatchObject({
+      auditSigningKey: first.auditSigningKey,
+      auditSigningKeySource: 'data-dir',
+      personalDataMasterKey: first.personalDataMasterKey,
+      personalDataMasterKeySource: 'data-dir',
+    });
   });
 
   it('does not print a database password back', () => {

@@ -75,6 +75,7 @@ export const submitted: ApplicationEvent = {
     requestedReporting: { amount: '3000.00', currency: 'USD' },
     coFundingPledgedReporting: { amount: '1500.00', currency: 'USD' },
     submittedOn: '2016-10-01',
+    contactPerson: null,
   },
   effectiveOn: '2016-10-01',
 };

@@ -336,6 +336,13 @@ for (const target of testTargets()) {
         await rule('plan-not-endorsed', 'POST', `/grant-calls/${w.callId}/applications`, { ...applicationBody(w, 'subm-3'), planId: 'subm-draft' });
         await ok('POST', '/grant-calls', { id: 'subm-past', programmeId: w.programmeId, commissionId: w.commissionId, title: 't', envelope: usd('10.00'), minCoFundingRatio: '0', closesOn: '2016-12-31' });
         await rule('call-closed', 'POST', '/grant-calls/subm-past/applications', applicationBody(w, 'subm-4'));
+        // Recorded after the fact with its real submission date: accepted before the call closed, refused after.
+        await ok('POST', '/grant-calls/subm-past/applications', { ...applicationBody(w, 'subm-6'), submittedOn: '2016-12-01' });
+        await rule('call-closed', 'POST', '/grant-calls/subm-past/applications', { ...applicationBody(w, 'subm-7'), submittedOn: '2017-01-01' });
+        const future = await app.call('POST', '/grant-calls/subm-past/applications', { as: users.officer, body: { ...applicationBody(w, 'subm-8'), submittedOn: '2999-01-01' } });
+        expect(future.status).toBe(400);
+        const impossible = await app.call('POST', '/grant-calls/subm-past/applications', { as: users.officer, body: { ...applicationBody(w, 'subm-9'), submittedOn: '2016-02-30' } });
+        expect(impossible.status).toBe(400);
         await ok('POST', `/grant-calls/${w.callId}/close`, {});
         await rule('call-closed', 'POST', `/grant-calls/${w.callId}/applications`, applicationBody(w, 'subm-5'));
       });

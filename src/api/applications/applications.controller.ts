@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { PersonalData } from '../../audit/personal-data.js';
 import { ApplicationRow } from '../../../projections/grants/entities.js';
 import type { Actor } from '../../domain/shared/decider.js';
 import { fromJson } from '../../domain/shared/money.js';
@@ -26,6 +27,7 @@ export class ApplicationsController {
     private readonly commands: CommandExecutor,
     private readonly freshness: ReadFreshness,
     private readonly dataSource: DataSource,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Post(':id/conflicts')
@@ -111,6 +113,6 @@ export class ApplicationsController {
   async get(@Param('id') id: string, @Query('minPosition') minPosition: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.freshness.ensure('grants', minPosition, reply);
     const row = await this.dataSource.getRepository(ApplicationRow).findOneBy({ id });
-    return entityOr404(row, 'application', id, reply);
+    return this.personalData.reveal(entityOr404(row, 'application', id, reply));
   }
 }

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { VOTE_VALUES } from '../../domain/application/events.js';
 import { ExchangeRateDto, MoneyDto } from '../common/money.dto.js';
-import { ApplicantDto } from '../grant-calls/dto.js';
+import { ApplicantDto, ContactPersonDto } from '../grant-calls/dto.js';
 
 export class DeclareConflictDto {
   @ApiProperty({ example: 'my cousin chairs the applicant', description: 'the caller declares their own conflict of interest' })
@@ -157,6 +157,8 @@ export class ApplicationDto {
   @ApiProperty({ type: RevocationDto, nullable: true }) revocation: RevocationDto | null;
   @ApiProperty() submittedOn: string;
   @ApiProperty() submittedAt: string;
+  @ApiProperty({ type: ContactPersonDto, nullable: true, description: 'personal data: each field reads "[erased]" once the contact person\'s data was erased' })
+  contactPerson: ContactPersonDto | null;
 }
 
 export class ApplicationListDto {

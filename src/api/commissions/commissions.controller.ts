@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { PersonalData } from '../../audit/personal-data.js';
 import { CommissionRow } from '../../../projections/grants/entities.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { uuidv7 } from '../../eventstore/uuid.js';
@@ -23,6 +24,7 @@ export class CommissionsController {
     private readonly commands: CommandExecutor,
     private readonly freshness: ReadFreshness,
     private readonly dataSource: DataSource,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Post()
@@ -38,7 +40,7 @@ export class CommissionsController {
         name: dto.name,
         quorum: dto.quorum,
         members: dto.members.map((m) => ({ id: m.id, name: m.name, affiliation: m.affiliation })),
-      }),
+      }, this.personalData),
     );
   }
 
@@ -48,6 +50,6 @@ export class CommissionsController {
   async get(@Param('id') id: string, @Query('minPosition') minPosition: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.freshness.ensure('grants', minPosition, reply);
     const row = await this.dataSource.getRepository(CommissionRow).findOneBy({ id });
-    return entityOr404(row, 'commission', id, reply);
+    return this.personalData.reveal(entityOr404(row, 'commission', id, reply));
   }
 }

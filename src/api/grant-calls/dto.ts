@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { APPLICANT_TYPES } from '../../domain/application/events.js';
 import { ExchangeRateDto, MoneyDto } from '../common/money.dto.js';
 import { IsBusinessDate, IsEntityId } from '../common/validators.js';
@@ -72,6 +72,27 @@ export class ApplicantDto {
   type: (typeof APPLICANT_TYPES)[number];
 }
 
+/** Personal data: stored encrypted under subject `contact-<applicationId>`; erasable (POST /admin/subjects/:id/erase). */
+export class ContactPersonDto {
+  @ApiProperty({ example: 'Gulnara Toktogulova' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'gulnara@example.org' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+996 555 123 456' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[+0-9 ()./-]{3,40}$/, { message: 'phone must be 3 to 40 digits, spaces or + ( ) . / -' })
+  phone?: string;
+}
+
 export class SubmitApplicationDto {
   @ApiPropertyOptional({ example: 'nookat-road-safety', description: 'client-chosen id; the server makes one when absent' })
   @IsOptional()
@@ -83,6 +104,12 @@ export class SubmitApplicationDto {
   @ValidateNested()
   @Type(() => ApplicantDto)
   applicant: ApplicantDto;
+
+  @ApiPropertyOptional({ type: ContactPersonDto, description: "the applicant's contact person (personal data: encrypted, erasable; shows \"[erased]\" once erased)" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContactPersonDto)
+  contactPerson?: ContactPersonDto;
 
   @ApiProperty({ example: 'nookat' })
   @IsEntityId()
@@ -128,6 +155,11 @@ export class SubmitApplicationDto {
   @ValidateNested()
   @Type(() => ExchangeRateDto)
   exchangeRate?: ExchangeRateDto;
+
+  @ApiPropertyOptional({ example: '2016-09-15', description: 'the business date the application was submitted, when recorded later (default: today; not in the future; after closesOn: 422 call-closed)' })
+  @IsOptional()
+  @IsBusinessDate()
+  submittedOn?: string;
 }
 
 export class GrantCallDto {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { PersonalData } from '../../audit/personal-data.js';
 import { ApplicationRow, GrantCallRow } from '../../../projections/grants/entities.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { fromJson } from '../../domain/shared/money.js';
@@ -28,6 +29,7 @@ export class GrantCallsController {
     private readonly commands: CommandExecutor,
     private readonly freshness: ReadFreshness,
     private readonly dataSource: DataSource,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Post()
@@ -72,6 +74,7 @@ export class GrantCallsController {
         applicationId: id,
         grantCallId,
         applicant: { name: dto.applicant.name, type: dto.applicant.type },
+        ...(dto.contactPerson ? { contactPerson: { name: dto.contactPerson.name, email: dto.contactPerson.email ?? null, phone: dto.contactPerson.phone ?? null } } : {}),
         municipalityId: dto.municipalityId,
         planId: dto.planId,
         ...(dto.activityId !== undefined ? { activityId: dto.activityId } : {}),
@@ -80,7 +83,8 @@ export class GrantCallsController {
         requested: fromJson(dto.requested, 'requested.amount'),
         coFundingPledged: fromJson(dto.coFundingPledged, 'coFundingPledged.amount'),
         exchangeRate: rateOf(dto.exchangeRate) ?? undefined,
-      }),
+        ...(dto.submittedOn !== undefined ? { submittedOn: dto.submittedOn } : {}),
+      }, this.personalData),
     );
   }
 
@@ -117,6 +121,6 @@ export class GrantCallsController {
       take,
       skip,
     });
-    return { items, total };
+    return { items: await this.personalData.reveal(items), total };
   }
 }

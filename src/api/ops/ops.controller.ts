@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Optional, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -7,6 +7,7 @@ import { ProjectionRunner } from '../../../projections/runner/runner.js';
 import { Public, Roles } from '../common/auth.js';
 import { problem, ProblemError } from '../common/problem.js';
 import { Metrics } from './metrics.js';
+import { ChainSequencer } from '../../audit/chain-sequencer.js';
 
 export class RebuildDto {
   @ApiPropertyOptional({ description: 'one projection; all when absent', example: 'municipalities' })
@@ -31,7 +32,14 @@ export class OpsController {
     private readonly dataSource: DataSource,
     private readonly runner: ProjectionRunner,
     private readonly metrics: Metrics,
+    @Optional() private readonly chain?: ChainSequencer,
   ) {}
+
+  /** The projections, and the hash chain's sequencer with the same fields (it trails the log the same way). */
+  private async status() {
+    const projections = await this.runner.status();
+    return this.chain ? [...projections, await this.chain.status()] : projections;
+  }
 
   @Get('health')
   @Public()
@@ -50,7 +58,7 @@ export class OpsController {
   @Public()
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   async metricsText(@Res() reply: FastifyReply) {
-    for (const p of await this.runner.status().catch(() => [])) {
+    for (const p of await this.status().catch(() => [])) {
       this.metrics.projectionLag.set({ projection: p.name }, p.lag);
       this.metrics.projectionCheckpoint.set({ projection: p.name }, p.checkpoint);
       this.metrics.headPosition.set(p.headPosition);
@@ -64,7 +72,7 @@ export class OpsController {
   @ApiOkResponse({ type: [ProjectionInfoDto] })
   @ApiOperation({ summary: 'Every projection with its checkpoint, the log head, lag and status' })
   async projections() {
-    return this.runner.status();
+    return this.status();
   }
 
   @Post('admin/projections/rebuild')

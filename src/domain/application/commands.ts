@@ -17,6 +17,7 @@ export interface SubmitApplication {
   applicationId: string;
   grantCallId: string;
   applicant: { name: string; type: ApplicantType };
+  contactPerson?: { name: string; email?: string | null; phone?: string | null } | null;
   municipalityId: string;
   planId: string;
   activityId?: string;

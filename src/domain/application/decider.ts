@@ -63,6 +63,7 @@ function decideSubmission(command: SubmitApplication, state: ApplicationState): 
   }
   assertText(command.title, 'title');
   assertText(command.applicant.name, 'applicant.name');
+  if (command.contactPerson) assertText(command.contactPerson.name, 'contactPerson.name');
   assertText(command.priority, 'priority');
   assertBusinessDate(command.submittedOn, 'submittedOn');
   const { call, plan } = command;
@@ -105,6 +106,9 @@ function decideSubmission(command: SubmitApplication, state: ApplicationState): 
         requestedReporting: toJson(requestedReporting),
         coFundingPledgedReporting: toJson(pledgedReporting),
         submittedOn: command.submittedOn,
+        contactPerson: command.contactPerson
+          ? { name: command.contactPerson.name, email: command.contactPerson.email ?? null, phone: command.contactPerson.phone ?? null }
+          : null,
       },
       effectiveOn: command.submittedOn,
     },

@@ -1,9 +1,17 @@
 import type { DomainEvent } from '../shared/decider.js';
 import type { ExchangeRate, MoneyJson } from '../shared/money.js';
+import type { PersonalText } from '../shared/personal.js';
 import type { EventSchemas } from '../shared/schema.js';
 
 export const APPLICANT_TYPES = ['ngo', 'lcpc', 'local-institution'] as const;
 export type ApplicantType = (typeof APPLICANT_TYPES)[number];
+
+/** The applicant's contact person: personal data, sealed under subject `contact-<applicationId>` once recorded. */
+export interface ContactPerson {
+  name: PersonalText;
+  email: PersonalText | null;
+  phone: PersonalText | null;
+}
 
 export const VOTE_VALUES = ['for', 'against', 'abstain'] as const;
 export interface Vote {
@@ -30,6 +38,7 @@ export type ApplicationSubmitted = DomainEvent<
     requestedReporting: MoneyJson;
     coFundingPledgedReporting: MoneyJson;
     submittedOn: string;
+    contactPerson: ContactPerson | null;
   }
 >;
 
@@ -77,7 +86,8 @@ export type GrantRevoked = DomainEvent<
 export type ApplicationEvent = ApplicationSubmitted | ConflictDeclared | ApplicationScored | GrantApproved | GrantRejected | GrantRevoked;
 
 export const applicationEventSchemas: EventSchemas = {
-  ApplicationSubmitted: { version: 1 },
+  // v2 added contactPerson (null for applications recorded before).
+  ApplicationSubmitted: { version: 2, upcast: { 1: (data) => ({ ...data, contactPerson: data.contactPerson ?? null }) } },
   ConflictDeclared: { version: 1 },
   ApplicationScored: { version: 1 },
   GrantApproved: { version: 1 },
