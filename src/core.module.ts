@@ -5,6 +5,7 @@ import { ProjectionRunner } from '../projections/runner/runner.js';
 import { AuthGuard, TokenService } from './api/common/auth.js';
 import { CommandExecutor } from './api/common/commands.js';
 import { ProblemFilter } from './api/common/problem.js';
+import { Listing } from './api/common/listing.js';
 import { ReadFreshness } from './api/common/reads.js';
 import { Metrics } from './api/ops/metrics.js';
 import { OpsController } from './api/ops/ops.controller.js';
@@ -55,10 +56,11 @@ export class CoreModule {
         ...values,
         CommandExecutor,
         ReadFreshness,
+        Listing,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [...values.map((v) => v.provide), CommandExecutor, ReadFreshness],
+      exports: [...values.map((v) => v.provide), CommandExecutor, ReadFreshness, Listing],
     };
   }
 }

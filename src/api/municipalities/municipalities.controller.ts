@@ -9,7 +9,8 @@ import { municipalityStream, registerMunicipality } from '../../write/municipali
 import { CommandAnswerDto } from '../common/answers.js';
 import { Roles } from '../common/auth.js';
 import { CommandExecutor } from '../common/commands.js';
-import { entityOr404, intParam } from '../common/reading.js';
+import { entityOr404 } from '../common/reading.js';
+import { ApiListQueries, Listing } from '../common/listing.js';
 import { ReadFreshness } from '../common/reads.js';
 import { EVENT_STORE } from '../tokens.js';
 import { MunicipalityDto, RegisterMunicipalityDto } from './dto.js';
@@ -19,6 +20,7 @@ import { MunicipalityDto, RegisterMunicipalityDto } from './dto.js';
 @Controller('municipalities')
 export class MunicipalitiesController {
   constructor(
+    private readonly listing: Listing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandExecutor,
     private readonly freshness: ReadFreshness,
@@ -46,26 +48,8 @@ export class MunicipalitiesController {
   }
 
   @Get()
-  @ApiQuery({ name: 'oblast', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
-  @ApiQuery({ name: 'offset', required: false })
-  @ApiQuery({ name: 'minPosition', required: false })
-  async list(
-    @Query('oblast') oblast: string | undefined,
-    @Query('limit') limit: string | undefined,
-    @Query('offset') offset: string | undefined,
-    @Query('minPosition') minPosition: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const take = intParam(limit, 'limit', { min: 1, max: 1000, fallback: 100 });
-    const skip = intParam(offset, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
-    await this.freshness.ensure('municipalities', minPosition, reply);
-    const [items, total] = await this.dataSource.getRepository(MunicipalityRow).findAndCount({
-      where: typeof oblast === 'string' && oblast !== '' ? { oblast } : {},
-      order: { name: 'ASC', id: 'ASC' },
-      take,
-      skip,
-    });
-    return { items, total };
+  @ApiListQueries('oblast')
+  async list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.listing.page(reply, query, { projection: 'municipalities', entity: MunicipalityRow, filters: ['oblast'], order: { name: 'ASC', id: 'ASC' } });
   }
 }

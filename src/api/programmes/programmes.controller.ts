@@ -10,7 +10,8 @@ import { programmeStream, recordFundsReceived, registerProgramme } from '../../w
 import { CommandAnswerDto } from '../common/answers.js';
 import { Roles } from '../common/auth.js';
 import { CommandExecutor } from '../common/commands.js';
-import { entityOr404, intParam } from '../common/reading.js';
+import { entityOr404 } from '../common/reading.js';
+import { ApiListQueries, Listing } from '../common/listing.js';
 import { ReadFreshness } from '../common/reads.js';
 import { EVENT_STORE } from '../tokens.js';
 import { ProgrammeDto, rateOf, RecordFundsReceivedDto, RegisterProgrammeDto } from './dto.js';
@@ -20,6 +21,7 @@ import { ProgrammeDto, rateOf, RecordFundsReceivedDto, RegisterProgrammeDto } fr
 @Controller('programmes')
 export class ProgrammesController {
   constructor(
+    private readonly listing: Listing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandExecutor,
     private readonly freshness: ReadFreshness,
@@ -70,23 +72,8 @@ export class ProgrammesController {
   }
 
   @Get()
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
-  @ApiQuery({ name: 'offset', required: false })
-  @ApiQuery({ name: 'minPosition', required: false })
-  async list(
-    @Query('limit') limit: string | undefined,
-    @Query('offset') offset: string | undefined,
-    @Query('minPosition') minPosition: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const take = intParam(limit, 'limit', { min: 1, max: 1000, fallback: 100 });
-    const skip = intParam(offset, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
-    await this.freshness.ensure('programmes', minPosition, reply);
-    const [items, total] = await this.dataSource.getRepository(ProgrammeRow).findAndCount({
-      order: { registeredAt: 'ASC', id: 'ASC' },
-      take,
-      skip,
-    });
-    return { items, total };
+  @ApiListQueries()
+  async list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.listing.page(reply, query, { projection: 'programmes', entity: ProgrammeRow, filters: [], order: { registeredAt: 'ASC', id: 'ASC' } });
   }
 }

@@ -9,9 +9,9 @@ import { recordResult, resultStream, retractResult } from '../../write/results.j
 import { CommandAnswerDto } from '../common/answers.js';
 import { Roles } from '../common/auth.js';
 import { CommandExecutor } from '../common/commands.js';
-import { entityOr404, intParam } from '../common/reading.js';
+import { entityOr404 } from '../common/reading.js';
+import { ApiListQueries, Listing } from '../common/listing.js';
 import { ReadFreshness } from '../common/reads.js';
-import { givenFilters } from '../filters.js';
 import { EVENT_STORE } from '../tokens.js';
 import { RecordResultDto, ResultDto, RetractResultDto } from './dto.js';
 
@@ -20,6 +20,7 @@ import { RecordResultDto, ResultDto, RetractResultDto } from './dto.js';
 @Controller('results')
 export class ResultsController {
   constructor(
+    private readonly listing: Listing,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandExecutor,
     private readonly freshness: ReadFreshness,
@@ -58,30 +59,8 @@ export class ResultsController {
   }
 
   @Get()
-  @ApiQuery({ name: 'programmeId', required: false })
-  @ApiQuery({ name: 'kind', required: false })
-  @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
-  @ApiQuery({ name: 'offset', required: false })
-  @ApiQuery({ name: 'minPosition', required: false })
-  async list(
-    @Query('programmeId') programmeId: string | undefined,
-    @Query('kind') kind: string | undefined,
-    @Query('status') status: string | undefined,
-    @Query('limit') limit: string | undefined,
-    @Query('offset') offset: string | undefined,
-    @Query('minPosition') minPosition: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const take = intParam(limit, 'limit', { min: 1, max: 1000, fallback: 100 });
-    const skip = intParam(offset, 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
-    await this.freshness.ensure('results', minPosition, reply);
-    const [items, total] = await this.dataSource.getRepository(ResultRow).findAndCount({
-      where: givenFilters({ programmeId, kind, status }),
-      order: { date: 'ASC', id: 'ASC' },
-      take,
-      skip,
-    });
-    return { items, total };
+  @ApiListQueries('programmeId', 'kind', 'status')
+  async list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.listing.page(reply, query, { projection: 'results', entity: ResultRow, filters: ['programmeId', 'kind', 'status'], order: { date: 'ASC', id: 'ASC' } });
   }
 }
