@@ -118,6 +118,8 @@ export class MemoryEventStore implements EventStore {
     throw new Error('the generator store has no subscriptions');
   }
 
+  async rememberRefusal(): Promise<void> {}
+
   watch(): () => void {
     return () => undefined;
   }

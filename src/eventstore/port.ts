@@ -122,6 +122,8 @@ export interface EventStore {
    * function that stops it. Appends of other processes are only seen by reading, so followers poll too.
    */
   watch(listener: () => void): () => void;
+  /** Records an answer that wrote no events (a refusal), so a repeat with the same key gets it again. */
+  rememberRefusal(record: IdempotencyRecord): Promise<void>;
   /** A stored idempotent answer, if one was recorded with an append. */
   findIdempotent(scope: string, key: string): Promise<{ requestHash: string; status: number; body: unknown; position: number } | null>;
   close(): Promise<void>;

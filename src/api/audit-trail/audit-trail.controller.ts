@@ -1,14 +1,13 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ChainStore } from '../../audit/chain-store.js';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ProjectionRunner } from '../../../projections/runner/runner.js';
-import type { EventStore } from '../../eventstore/port.js';
 import { ReadFreshness } from '../common/reads.js';
 import { sendCsv, toCsv, wantsCsv } from '../reports/csv.js';
 import { LedgerEvents } from '../reports/ledger-events.js';
 import { limitParam, optionalText, positionParam } from '../reports/params.js';
-import { EVENT_STORE } from '../tokens.js';
 
 const CSV_HEADER = ['position', 'streamId', 'streamVersion', 'type', 'recordedAt', 'actorId', 'actorRoles', 'correlationId', 'reason', 'hash', 'data'];
 
@@ -27,9 +26,9 @@ export class AuditTrailController {
     private readonly dataSource: DataSource,
     private readonly runner: ProjectionRunner,
     private readonly freshness: ReadFreshness,
-    @Inject(EVENT_STORE) store: EventStore,
+    chain: ChainStore,
   ) {
-    this.events = new LedgerEvents(dataSource, store);
+    this.events = new LedgerEvents(dataSource, chain);
   }
 
   @Get('events')

@@ -4,7 +4,7 @@ import canonicalize from 'canonicalize';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/shared/decider.js';
 import type { EventStore } from '../../eventstore/port.js';
-import { PostgresEventStore, IdempotencyKeyTaken } from '../../eventstore/postgres/store.js';
+import { IdempotencyKeyTaken } from '../../eventstore/postgres/store.js';
 import type { CommandContext, CommandResult } from '../../write/command-bus.js';
 import { Metrics } from '../ops/metrics.js';
 import { EVENT_STORE } from '../tokens.js';
@@ -70,7 +70,7 @@ export class CommandExecutor {
       if (raced) return raced;
       if (error instanceof IdempotencyKeyTaken) throw error;
       const p = toProblem(error);
-      if (p.status >= 400 && p.status < 500 && this.store instanceof PostgresEventStore) {
+      if (p.status >= 400 && p.status < 500) {
         await this.store.rememberRefusal({ scope, key: keyHeader, requestHash, status: p.status, body: p, entityStreamId: req.entityStreamId });
       }
       throw error;

@@ -2,8 +2,6 @@ import type { DataSource } from 'typeorm';
 import { ChainStore } from '../../audit/chain-store.js';
 import { eventSchemas } from '../../domain/registry.js';
 import { upcastData } from '../../domain/shared/schema.js';
-import type { EventStore } from '../../eventstore/port.js';
-import { PostgresEventStore } from '../../eventstore/postgres/store.js';
 
 /** An event as the read side shows it to auditors. */
 export interface LoggedEvent {
@@ -43,14 +41,10 @@ function toLogged(row: any, upcast: boolean): LoggedEvent {
 
 /** Reads events of the global log by stream or position (primary-key and stream-index lookups only). */
 export class LedgerEvents {
-  private readonly chain: ChainStore | null;
-
   constructor(
     private readonly dataSource: DataSource,
-    store: EventStore,
-  ) {
-    this.chain = store instanceof PostgresEventStore ? new ChainStore(store.pool) : null;
-  }
+    private readonly chain: ChainStore,
+  ) {}
 
   /** Events of these streams, recorded up to `asOf` when given, in position order (upcast to current shapes). */
   async ofStreams(streamIds: string[], asOf: string | null): Promise<LoggedEvent[]> {
@@ -77,7 +71,7 @@ export class LedgerEvents {
    * chain was never started, gives no entry: answers show null rather than failing.
    */
   async hashesOf(positions: number[]): Promise<Map<number, string>> {
-    if (!this.chain || positions.length === 0) return new Map();
+    if (positions.length === 0) return new Map();
     try {
       return await this.chain.hashesOf([...new Set(positions)]);
     } catch (error) {

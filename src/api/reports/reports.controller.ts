@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ChainStore } from '../../audit/chain-store.js';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ProjectionRunner } from '../../../projections/runner/runner.js';
-import type { EventStore } from '../../eventstore/port.js';
 import { ReadFreshness } from '../common/reads.js';
-import { AppSettings, EVENT_STORE } from '../tokens.js';
+import { AppSettings } from '../tokens.js';
 import { IMPACT_FIELDS } from '../../../projections/ledger/postings.js';
 import { sendCsv, toCsv, wantsCsv } from './csv.js';
 import { asOfParam, limitParam, oneOf, optionalText, positionParam, requiredText } from './params.js';
@@ -24,8 +24,8 @@ export class ReportsController {
   private readonly traces: TraceService;
 
   // The services are built here from the core providers, so registering the controller is all the wiring.
-  constructor(dataSource: DataSource, runner: ProjectionRunner, freshness: ReadFreshness, settings: AppSettings, @Inject(EVENT_STORE) store: EventStore) {
-    this.reports = new ReportsService(dataSource, runner, freshness, settings, store);
+  constructor(dataSource: DataSource, runner: ProjectionRunner, freshness: ReadFreshness, settings: AppSettings, chain: ChainStore) {
+    this.reports = new ReportsService(dataSource, runner, freshness, settings, chain);
     this.traces = new TraceService(dataSource, this.reports);
   }
 

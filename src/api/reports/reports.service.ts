@@ -1,9 +1,9 @@
+import { ChainStore } from '../../audit/chain-store.js';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { IMPACT_FIELDS, isAmountField, type ImpactField } from '../../../projections/ledger/postings.js';
 import type { ProjectionRunner } from '../../../projections/runner/runner.js';
 import { formatAmount } from '../../domain/shared/money.js';
-import type { EventStore } from '../../eventstore/port.js';
 import { problem, ProblemError } from '../common/problem.js';
 import type { ReadFreshness } from '../common/reads.js';
 import type { AppSettings } from '../tokens.js';
@@ -56,9 +56,9 @@ export class ReportsService {
     private readonly runner: ProjectionRunner,
     private readonly freshness: ReadFreshness,
     private readonly settings: AppSettings,
-    store: EventStore,
+    chain: ChainStore,
   ) {
-    this.events = new LedgerEvents(dataSource, store);
+    this.events = new LedgerEvents(dataSource, chain);
   }
 
   /**
