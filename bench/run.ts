@@ -108,7 +108,7 @@ async function main(): Promise<void> {
         await figure(`ours append 1 event, ${clients} client${clients > 1 ? 's' : ''}`, () => ours.singleAppends(clients, P.dbMs));
       }
       await figure('raw insert, 1 row/tx, 32 clients', () => raw.singleRows(32, P.dbMs));
-      // Diagnostic: what a NOTIFY in each appending transaction costs at 16 clients (append_events sends one).
+      // Diagnostic: what a NOTIFY in each appending transaction would cost at 16 clients (appends send none).
       await figure('raw insert + pg_notify, 1 row/tx, 16 clients', () => raw.singleRows(16, P.dbMs, { notify: true }));
       await figure('raw unnest batch of 100, 1 client', () => raw.unnestBatches(100, 1, P.dbMs));
       await figure('peer (emmett) append batch of 100, 1 client', () => peer.batches(100, 1, P.dbMs));

@@ -57,7 +57,7 @@ export class RawWriter {
   }
 
   /** One row per transaction (autocommit), `clients` connections. */
-  /** `notify`: the same insert plus a pg_notify in its transaction, as append_events does (a diagnostic). */
+  /** `notify`: the same insert plus a pg_notify in its transaction (a diagnostic: why appends send none). */
   async singleRows(clients: number, durationMs: number, options: { notify?: boolean } = {}): Promise<LoadResult> {
     const conns = await connectMany(this.url, clients);
     const insert = `insert into raw_events (${RAW_COLUMNS}) values (nextval('raw_events_seq'), $1, $2, 1, $3, $4, $5, $6, $7, clock_timestamp(), pg_current_xact_id())`;

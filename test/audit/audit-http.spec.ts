@@ -49,8 +49,8 @@ for (const target of testTargets()) {
       app = await startTestApp(target);
       raw = new PostgresEventStore(app.running.store.pool);
       for (let i = 1; i <= 6; i++) await register(`town-${i}`);
-      // A rolled-back append burns a position: the log now has a gap, and leaves are no longer position - 1.
-      await expect(app.running.store.append('municipality-town-1', 7, [{ type: 'Noted', data: {}, metadata: { actor: { id: 'x', roles: [] }, correlationId: 'c', causationId: null } }])).rejects.toBeInstanceOf(
+      // An append the unique index refuses has drawn its position: the log now has a gap, and leaves are no longer position - 1.
+      await expect(app.running.store.append('municipality-town-1', 'no-stream', [{ type: 'Noted', data: {}, metadata: { actor: { id: 'x', roles: [] }, correlationId: 'c', causationId: null } }])).rejects.toBeInstanceOf(
         WrongExpectedVersion,
       );
       for (let i = 7; i <= 11; i++) await register(`town-${i}`);

@@ -44,9 +44,9 @@ for (const target of testTargets()) {
         expect(r.status).toBe(201);
       };
       for (let i = 1; i <= 4; i++) await register(`t-${i}`);
-      // A rolled-back append leaves a gap in the positions: a place to slip a forged event in.
+      // An append the unique index refuses has drawn its position: a gap in the log, a place to slip a forged event in.
       const metadata = { actor: { id: 'x', roles: [] }, correlationId: 'c', causationId: null };
-      await expect(app.running.store.append('municipality-t-1', 9, [{ type: 'Noted', data: {}, metadata }])).rejects.toBeInstanceOf(WrongExpectedVersion);
+      await expect(app.running.store.append('municipality-t-1', 'no-stream', [{ type: 'Noted', data: {}, metadata }])).rejects.toBeInstanceOf(WrongExpectedVersion);
       gap = (await app.running.store.headPosition()) + 1;
       for (let i = 5; i <= 9; i++) await register(`t-${i}`);
       positions = (await app.running.store.pool.query('select position from events order by position')).rows.map((r) => Number(r.position));

@@ -101,6 +101,17 @@ export function eventStoreContract(adapter: string, make: () => Promise<EventSto
       expect((await store.readStream('contended')).length).toBe(2);
     });
 
+    it('lets concurrent appends with any all land, on consecutive versions; racing creators: one wins', async () => {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.append('busy', 'any', [ev('Any', { i }), ev('Any2', { i })])));
+      const busy = await store.readStream('busy');
+      expect(busy.map((e) => e.streamVersion)).toEqual([...Array(20).keys()].map((i) => i + 1));
+      for (let i = 0; i < 20; i += 2) expect(busy[i + 1].data.i).toBe(busy[i].data.i); // an append's events stay together
+      const creators = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.append('born-once', 'no-stream', [ev('Born', { i })])));
+      expect(creators.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+      expect(creators.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason instanceof WrongExpectedVersion)).toBe(true);
+      expect(await store.readStream('born-once')).toHaveLength(1);
+    });
+
     it('records the idempotent answer with the events, atomically', async () => {
       await store.append('thing-9', 'no-stream', [ev('A')], {
         entityStreamId: 'thing-9', scope: 'u1', key: 'k1', requestHash: 'h1', status: 201, body: { id: '9', version: 0 },

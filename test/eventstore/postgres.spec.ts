@@ -2,6 +2,7 @@ import pg from 'pg';
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
 import { freshDatabase, testTargets } from '../support/databases.js';
 import { eventStoreContract } from './contract.js';
+import { migrations } from '../../src/eventstore/postgres/migrations.js';
 
 for (const target of testTargets()) {
   eventStoreContract(`postgres (${target.name})`, async () => PostgresEventStore.connect(await freshDatabase(target.url)));
@@ -24,11 +25,28 @@ for (const target of testTargets()) {
       }
     });
 
+    it('releases the append lock whatever the append ends in, and records times in position order', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url);
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      const idem = { entityStreamId: 'k-1', scope: 's', key: 'same', requestHash: 'h', status: 201, body: {} };
+      await Promise.allSettled([
+        ...Array.from({ length: 20 }, (_, i) => store.append(`k-${i % 4}`, 'no-stream', [{ type: 'A', data: { i }, metadata: meta }])),
+        ...Array.from({ length: 4 }, () => store.append('k-idem', 'any', [{ type: 'B', data: {}, metadata: meta }], idem)),
+      ]);
+      const { rows: locks } = await store.pool.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = 7361042002 % 4294967296`);
+      expect(locks[0].n).toBe(0);
+      const { rows } = await store.pool.query('select position, recorded_at from events order by position');
+      expect(rows.length).toBe(5); // one per stream k-0..k-3, and the idempotent append once
+      for (let i = 1; i < rows.length; i++) expect(rows[i].recorded_at.getTime()).toBeGreaterThanOrEqual(rows[i - 1].recorded_at.getTime());
+      await store.close();
+    });
+
     it('runs its migrations once, also when two services start together', async () => {
       const url = await freshDatabase(target.url);
       const [a, b] = await Promise.all([PostgresEventStore.connect(url), PostgresEventStore.connect(url)]);
       const { rows } = await a.pool.query('select version from schema_migrations order by version');
-      expect(rows.map((r) => r.version)).toEqual([1, 2]);
+      expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
       await a.close();
       await b.close();
     });

@@ -155,6 +155,18 @@ exception when others then
 end $$;
 `,
   },
+  {
+    version: 3,
+    name: 'append with one SQL statement; stream versions come from events alone',
+    // The PL/pgSQL append_events and the streams table it kept cost half of the single-append throughput
+    // (measured: 4,600 against 8,300-9,400 appends/s at 16 clients for the same work as one statement).
+    // A stream's version is max(stream_version) over the unique (stream_id, stream_version) index, and
+    // that index refuses a second writer of the same version. See append-sql.ts.
+    sql: `
+drop function if exists append_events(text[], integer[], integer[], uuid[], text[], integer[], jsonb[], jsonb[], date[], text, text, text, integer, jsonb, text);
+drop table if exists streams;
+`,
+  },
 ];
 
 const LOCK_ID = 7_361_042_001;
