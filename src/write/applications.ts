@@ -44,7 +44,7 @@ export function submitApplication(
 ): Promise<CommandResult> {
   const streamId = applicationStream(command.applicationId);
   return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, applicationDecider);
+    const { state } = await uow.loadNew(streamId, applicationDecider);
     if (state.exists) throw new AlreadyExists('application', command.applicationId);
     const call = grantCallFacts((await uow.load(grantCallStream(command.grantCallId), grantCallDecider)).state, command.grantCallId);
     if (!(await uow.load(municipalityStream(command.municipalityId), municipalityDecider)).state.exists) {

@@ -47,7 +47,7 @@ export function recordCoFunding(
 ): Promise<CommandResult> {
   const streamId = coFundingStream(command.coFundingId);
   return runCommand(store, ctx, { id: command.coFundingId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, coFundingDecider);
+    const { state } = await uow.loadNew(streamId, coFundingDecider);
     if (state.exists) throw new AlreadyExists('co-funding', command.coFundingId);
     const programme = await loadTargetProgramme(uow, command.target);
     uow.append(streamId, coFundingDecider.decide({ type: 'RecordCoFunding', ...command, ...programme }, state));

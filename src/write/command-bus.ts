@@ -35,8 +35,14 @@ export interface CommandResult {
 export class UnitOfWork {
   private readonly versions = new Map<string, number>();
   private readonly staged = new Map<string, DomainEvent[]>();
+  /** Whether a stream was taken to be empty without reading it (see loadNew). */
+  assumedNew = false;
 
-  constructor(private readonly store: EventStore) {}
+  /** `optimistic`: streams loaded with `loadNew` are taken to be empty without reading them. */
+  constructor(
+    private readonly store: EventStore,
+    private readonly optimistic = false,
+  ) {}
 
   /** Loads a stream and folds it with the decider's evolve. */
   async load<S, E extends DomainEvent>(streamId: string, decider: Pick<Decider<any, S, E>, 'initialState' | 'evolve'>): Promise<{ state: S; version: number }> {
@@ -45,6 +51,20 @@ export class UnitOfWork {
     this.versions.set(streamId, version);
     const state = fold(decider, events.map((e) => ({ type: e.type, data: e.data, effectiveOn: e.effectiveOn ?? undefined }) as E));
     return { state, version };
+  }
+
+  /**
+   * Loads the stream of an entity the command creates. Such a stream is almost always empty (and always so
+   * for an id the service just made), so the first attempt takes it to be empty without reading it: the
+   * append then expects no stream, which proves it. If the stream did exist, the append is refused and the
+   * command runs again, reading it this time (and, say, answering AlreadyExists). One round trip less for
+   * every creation.
+   */
+  async loadNew<S, E extends DomainEvent>(streamId: string, decider: Pick<Decider<any, S, E>, 'initialState' | 'evolve'>): Promise<{ state: S; version: number }> {
+    if (!this.optimistic) return this.load(streamId, decider);
+    this.assumedNew = true;
+    this.versions.set(streamId, 0);
+    return { state: decider.initialState(), version: 0 };
   }
 
   /** Stages events for a stream that must have been loaded first (its version is the expected one). */
@@ -89,9 +109,19 @@ export async function runCommand(
   entity: { id: string; streamId: string },
   work: (uow: UnitOfWork) => Promise<void> | void,
 ): Promise<CommandResult> {
+  // loadNew skips reads only until an attempt fails, and never under If-Match (it compares with what is read).
+  let optimistic = ctx.ifMatch === undefined;
   for (let attempt = 1; ; attempt++) {
-    const uow = new UnitOfWork(store);
-    await work(uow);
+    const uow = new UnitOfWork(store, optimistic);
+    try {
+      await work(uow);
+    } catch (error) {
+      // A refusal decided on a stream taken to be empty may be the assumption's fault: decide again on what
+      // is really there, and answer that.
+      if (!uow.assumedNew) throw error;
+      optimistic = false;
+      continue;
+    }
     const loaded = uow.versionOf(entity.streamId);
     if (ctx.ifMatch !== undefined && loaded !== undefined && loaded !== ctx.ifMatch) {
       throw new VersionMismatch(entity.streamId, ctx.ifMatch, loaded);
@@ -112,6 +142,7 @@ export async function runCommand(
       return { id: entity.id, version: own?.version ?? loaded ?? 0, position: result.lastPosition, events: result.events.length };
     } catch (error) {
       if (error instanceof WrongExpectedVersion && attempt < MAX_ATTEMPTS) {
+        optimistic = false;
         if (ctx.ifMatch !== undefined && error.streamId === entity.streamId) {
           throw new VersionMismatch(entity.streamId, ctx.ifMatch, error.actual ?? 0);
         }

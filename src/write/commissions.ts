@@ -17,7 +17,7 @@ export function constituteCommission(
 ): Promise<CommandResult> {
   const streamId = commissionStream(command.commissionId);
   return runCommand(store, ctx, { id: command.commissionId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, commissionDecider);
+    const { state } = await uow.loadNew(streamId, commissionDecider);
     const programme = await uow.load(programmeStream(command.programmeId), programmeDecider);
     if (!state.exists) requireProgramme(programme.state, command.programmeId);
     const events = commissionDecider.decide({ type: 'ConstituteCommission', ...command }, state);

@@ -40,7 +40,7 @@ export function requestDisbursement(
 ): Promise<CommandResult> {
   const streamId = disbursementStream(command.disbursementId);
   return runCommand(store, ctx, { id: command.disbursementId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, disbursementDecider);
+    const { state } = await uow.loadNew(streamId, disbursementDecider);
     if (state.exists) throw new AlreadyExists('disbursement', command.disbursementId);
     const award = await loadAward(uow, command.target);
     const requested = disbursementDecider.decide(

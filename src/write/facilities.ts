@@ -21,7 +21,7 @@ export type AgreeFacilityInput = Omit<AgreeFacility, 'type' | 'programme' | 'end
 export function agreeFacility(store: EventStore, ctx: CommandContext, command: AgreeFacilityInput): Promise<CommandResult> {
   const streamId = facilityStream(command.facilityId);
   return runCommand(store, ctx, { id: command.facilityId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, facilityDecider);
+    const { state } = await uow.loadNew(streamId, facilityDecider);
     const programmeId = programmeStream(command.programmeId);
     const programme = requireProgramme((await uow.load(programmeId, programmeDecider)).state, command.programmeId);
     const municipality = await uow.load(municipalityStream(command.municipalityId), municipalityDecider);

@@ -19,7 +19,7 @@ export function openGrantCall(
 ): Promise<CommandResult> {
   const streamId = grantCallStream(command.grantCallId);
   return runCommand(store, ctx, { id: command.grantCallId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, grantCallDecider);
+    const { state } = await uow.loadNew(streamId, grantCallDecider);
     if (state.exists) throw new AlreadyExists('grant call', command.grantCallId);
     const programmeId = programmeStream(command.programmeId);
     const programme = await uow.load(programmeId, programmeDecider);

@@ -8,7 +8,7 @@ export const municipalityStream = (id: string) => `municipality-${id}`;
 export function registerMunicipality(store: EventStore, ctx: CommandContext, command: Omit<RegisterMunicipality, 'type'>): Promise<CommandResult> {
   const streamId = municipalityStream(command.municipalityId);
   return runCommand(store, ctx, { id: command.municipalityId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, municipalityDecider);
+    const { state } = await uow.loadNew(streamId, municipalityDecider);
     uow.append(streamId, municipalityDecider.decide({ type: 'RegisterMunicipality', ...command }, state));
   });
 }

@@ -13,7 +13,7 @@ export const planStream = (id: string) => `plan-${id}`;
 export function draftPlan(store: EventStore, ctx: CommandContext, command: Omit<DraftPlan, 'type'>): Promise<CommandResult> {
   const streamId = planStream(command.planId);
   return runCommand(store, ctx, { id: command.planId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, planDecider);
+    const { state } = await uow.loadNew(streamId, planDecider);
     // A plan belongs to a programme and a municipality the ledger knows (404 otherwise).
     requireProgramme((await uow.load(programmeStream(command.programmeId), programmeDecider)).state, command.programmeId);
     const municipality = await uow.load(municipalityStream(command.municipalityId), municipalityDecider);

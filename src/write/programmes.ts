@@ -8,7 +8,7 @@ export const programmeStream = (id: string) => `programme-${id}`;
 export function registerProgramme(store: EventStore, ctx: CommandContext, command: Omit<RegisterProgramme, 'type'>): Promise<CommandResult> {
   const streamId = programmeStream(command.programmeId);
   return runCommand(store, ctx, { id: command.programmeId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, programmeDecider);
+    const { state } = await uow.loadNew(streamId, programmeDecider);
     uow.append(streamId, programmeDecider.decide({ type: 'RegisterProgramme', ...command }, state));
   });
 }

@@ -13,7 +13,7 @@ export const resultStream = (id: string) => `result-${id}`;
 export function recordResult(store: EventStore, ctx: CommandContext, command: Omit<RecordResult, 'type'>): Promise<CommandResult> {
   const streamId = resultStream(command.resultId);
   return runCommand(store, ctx, { id: command.resultId, streamId }, async (uow) => {
-    const { state } = await uow.load(streamId, resultDecider);
+    const { state } = await uow.loadNew(streamId, resultDecider);
     requireProgramme((await uow.load(programmeStream(command.programmeId), programmeDecider)).state, command.programmeId);
     if (command.municipalityId) {
       const municipality = await uow.load(municipalityStream(command.municipalityId), municipalityDecider);

@@ -1,0 +1,59 @@
+import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import type { EventStore } from '../../src/eventstore/port.js';
+import { registerMunicipality } from '../../src/write/municipalities.js';
+import type { CommandContext } from '../../src/write/command-bus.js';
+import { AlreadyExists } from '../../src/domain/shared/errors.js';
+import { VersionMismatch } from '../../src/write/errors.js';
+import { freshDatabase, testTargets } from '../support/databases.js';
+
+/** The real store, counting the stream reads commands make. */
+function counting(store: EventStore): EventStore & { reads: string[] } {
+  const reads: string[] = [];
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'reads') return reads;
+      if (prop === 'readStream') return (id: string, o?: any) => (reads.push(id), target.readStream(id, o));
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as EventStore & { reads: string[] };
+}
+
+const ctx = (extra: Partial<CommandContext> = {}): CommandContext => ({ actor: { id: 'officer', roles: ['programme-officer'] }, correlationId: 'c-1', ...extra });
+const town = (id: string) => ({ municipalityId: id, name: `Town ${id}`, oblast: 'Osh' }) as any;
+
+for (const target of testTargets()) {
+  describe(`runCommand (${target.name})`, () => {
+    let pg: PostgresEventStore;
+    let store: ReturnType<typeof counting>;
+    beforeAll(async () => {
+      pg = await PostgresEventStore.connect(await freshDatabase(target.url));
+      store = counting(pg);
+    });
+    afterAll(async () => pg.close());
+    beforeEach(() => void store.reads.splice(0));
+
+    it('creates an entity without reading its stream: the append expecting no stream proves it is new', async () => {
+      const r = await registerMunicipality(store, ctx(), town('fresh'));
+      expect(r).toMatchObject({ id: 'fresh', version: 1, events: 1 });
+      expect(store.reads).toEqual([]);
+      expect((await pg.readStream('municipality-fresh')).map((e) => e.type)).toEqual(['MunicipalityRegistered']);
+    });
+
+    it('reads the stream after all when it exists, and answers what that state decides, writing nothing', async () => {
+      await registerMunicipality(store, ctx(), town('twice'));
+      const head = await pg.headPosition();
+      store.reads.splice(0);
+      await expect(registerMunicipality(store, ctx(), town('twice'))).rejects.toBeInstanceOf(AlreadyExists);
+      expect(store.reads).toEqual(['municipality-twice']);
+      expect(await pg.readStream('municipality-twice')).toHaveLength(1);
+      expect(await pg.headPosition()).toBe(head);
+    });
+
+    it('reads first under If-Match, which compares with what is read', async () => {
+      await expect(registerMunicipality(store, ctx({ ifMatch: 3 }), town('matched'))).rejects.toBeInstanceOf(VersionMismatch);
+      expect(store.reads).toEqual(['municipality-matched']);
+      expect(await pg.readStream('municipality-matched')).toEqual([]);
+    });
+  });
+}
