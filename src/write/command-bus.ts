@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Decider, DomainEvent } from '../domain/shared/decider.js';
-import { fold } from '../domain/shared/decider.js';
 import { currentSchemaVersion } from '../domain/shared/schema.js';
 import { eventSchemas } from '../domain/registry.js';
 import type { EventMetadata, EventStore, IdempotencyRecord, NewEvent, StreamAppend } from '../eventstore/port.js';
 import { WrongExpectedVersion } from '../eventstore/port.js';
 import { VersionMismatch } from './errors.js';
+import { StateCache } from './state-cache.js';
 
 /** Who asks, why, and under which request: recorded in every event's metadata. */
 export interface CommandContext {
@@ -39,17 +39,24 @@ export class UnitOfWork {
   assumedNew = false;
 
   /** `optimistic`: streams loaded with `loadNew` are taken to be empty without reading them. */
+  private readonly cache: StateCache;
+
   constructor(
     private readonly store: EventStore,
     private readonly optimistic = false,
-  ) {}
+  ) {
+    this.cache = stateCacheOf(store);
+  }
 
-  /** Loads a stream and folds it with the decider's evolve. */
+  /** Loads a stream and folds it with the decider's evolve, from the state cached for it if there is one. */
   async load<S, E extends DomainEvent>(streamId: string, decider: Pick<Decider<any, S, E>, 'initialState' | 'evolve'>): Promise<{ state: S; version: number }> {
-    const events = await this.store.readStream(streamId);
-    const version = events.length === 0 ? 0 : events[events.length - 1].streamVersion;
+    const cached = this.cache.get<S>(streamId, decider);
+    const events = await this.store.readStream(streamId, cached ? { fromVersion: cached.version + 1 } : {});
+    const version = events.length === 0 ? (cached?.version ?? 0) : events[events.length - 1].streamVersion;
+    let state = cached ? cached.state : decider.initialState();
+    for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data, effectiveOn: e.effectiveOn ?? undefined } as E);
+    this.cache.set(streamId, decider, state, version);
     this.versions.set(streamId, version);
-    const state = fold(decider, events.map((e) => ({ type: e.type, data: e.data, effectiveOn: e.effectiveOn ?? undefined }) as E));
     return { state, version };
   }
 
@@ -93,6 +100,15 @@ export class UnitOfWork {
       ),
     }));
   }
+}
+
+const caches = new WeakMap<EventStore, StateCache>();
+
+/** The state cache of a store (states are only true of the log they were folded from). */
+export function stateCacheOf(store: EventStore): StateCache {
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = new StateCache()));
+  return cache;
 }
 
 const MAX_ATTEMPTS = 8;

@@ -1,7 +1,10 @@
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { registerMunicipality } from '../../src/write/municipalities.js';
-import type { CommandContext } from '../../src/write/command-bus.js';
+import { registerProgramme, recordFundsReceived } from '../../src/write/programmes.js';
+import { money, toJson } from '../../src/domain/shared/money.js';
+import { stateCacheOf, UnitOfWork, type CommandContext } from '../../src/write/command-bus.js';
+import { programmeDecider } from '../../src/domain/programme/decider.js';
 import { AlreadyExists } from '../../src/domain/shared/errors.js';
 import { VersionMismatch } from '../../src/write/errors.js';
 import { freshDatabase, testTargets } from '../support/databases.js';
@@ -12,7 +15,7 @@ function counting(store: EventStore): EventStore & { reads: string[] } {
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'reads') return reads;
-      if (prop === 'readStream') return (id: string, o?: any) => (reads.push(id), target.readStream(id, o));
+      if (prop === 'readStream') return (id: string, o?: any) => (reads.push(o?.fromVersion ? `${id}@${o.fromVersion}` : id), target.readStream(id, o));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -48,6 +51,26 @@ for (const target of testTargets()) {
       expect(store.reads).toEqual(['municipality-twice']);
       expect(await pg.readStream('municipality-twice')).toHaveLength(1);
       expect(await pg.headPosition()).toBe(head);
+    });
+
+    it('reads only the events recorded since a stream was last loaded, and sees those of other instances', async () => {
+      const programme = { programmeId: 'p1', title: 'P', donor: { id: 'inl', name: 'INL' }, budget: money('1000.00', 'USD'), startDate: '2016-01-01', endDate: '2018-12-31' } as any;
+      await registerProgramme(store, ctx(), programme);
+      const funds = (n: number) => ({ programmeId: 'p1', amount: money('10.00', 'USD'), receivedOn: '2016-02-01', reference: `r${n}` }) as any;
+      await recordFundsReceived(store, ctx(), funds(1)); // reads the stream whole (nothing cached yet: creation skipped the read)
+      await recordFundsReceived(store, ctx(), funds(2));
+      // Another service instance (its own cache) appends in between.
+      const elsewhere = await PostgresEventStore.connect(pg.pool.options.connectionString!);
+      await recordFundsReceived(elsewhere, ctx(), funds(3));
+      await elsewhere.close();
+      await recordFundsReceived(store, ctx(), funds(4));
+      // funds(4) had version 2 cached: it read versions 3 (its own append) and 4 (the other instance's).
+      expect(store.reads).toEqual(['programme-p1', 'programme-p1@2', 'programme-p1@3']);
+      const cached = stateCacheOf(store).get<any>('programme-p1', programmeDecider)!;
+      expect(cached.version).toBe(4);
+      expect(toJson(cached.state.received)).toEqual({ amount: '30.00', currency: 'USD' }); // funds(4) is not loaded yet
+      const fresh = await new UnitOfWork(pg).load('programme-p1', programmeDecider);
+      expect(toJson((fresh.state as any).received)).toEqual({ amount: '40.00', currency: 'USD' });
     });
 
     it('reads first under If-Match, which compares with what is read', async () => {
