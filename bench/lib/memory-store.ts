@@ -84,6 +84,12 @@ export class MemoryEventStore implements EventStore {
     return from <= 1 ? list : list.slice(from - 1);
   }
 
+  async readStreams(requests: { streamId: string; fromVersion?: number }[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>();
+    for (const r of requests) out.set(r.streamId, await this.readStream(r.streamId, r));
+    return out;
+  }
+
   /** Drops the events of streams no later command reads (keeps their version, to fail loudly if one does). */
   forget(streamIds: Iterable<string>): void {
     for (const id of streamIds) {

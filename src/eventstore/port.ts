@@ -108,6 +108,8 @@ export interface EventStore {
   appendMulti(appends: StreamAppend[], idempotency?: IdempotencyRecord): Promise<AppendResult>;
   /** The stream's events in version order (upcast to their current schema); [] when it does not exist. */
   readStream(streamId: string, options?: { fromVersion?: number }): Promise<RecordedEvent[]>;
+  /** Several streams at once (each from its own version): what readStream answers for each, in one read. */
+  readStreams(requests: { streamId: string; fromVersion?: number }[]): Promise<Map<string, RecordedEvent[]>>;
   /**
    * The global log from a position, in position order. Only events no earlier transaction can still precede
    * are returned, so a reader that continues from the last position it saw never skips or repeats one.

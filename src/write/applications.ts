@@ -46,6 +46,7 @@ export function submitApplication(
   return runCommand(store, ctx, { id: command.applicationId, streamId }, async (uow) => {
     const { state } = await uow.loadNew(streamId, applicationDecider);
     if (state.exists) throw new AlreadyExists('application', command.applicationId);
+    await uow.prefetch(grantCallStream(command.grantCallId), municipalityStream(command.municipalityId), planStream(command.planId));
     const call = grantCallFacts((await uow.load(grantCallStream(command.grantCallId), grantCallDecider)).state, command.grantCallId);
     if (!(await uow.load(municipalityStream(command.municipalityId), municipalityDecider)).state.exists) {
       throw new NotFound('municipality', command.municipalityId);

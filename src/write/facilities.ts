@@ -23,6 +23,7 @@ export function agreeFacility(store: EventStore, ctx: CommandContext, command: A
   return runCommand(store, ctx, { id: command.facilityId, streamId }, async (uow) => {
     const { state } = await uow.loadNew(streamId, facilityDecider);
     const programmeId = programmeStream(command.programmeId);
+    await uow.prefetch(programmeId, municipalityStream(command.municipalityId));
     const programme = requireProgramme((await uow.load(programmeId, programmeDecider)).state, command.programmeId);
     const municipality = await uow.load(municipalityStream(command.municipalityId), municipalityDecider);
     if (!municipality.state.exists) throw new NotFound('municipality', command.municipalityId);

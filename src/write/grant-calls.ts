@@ -22,6 +22,7 @@ export function openGrantCall(
     const { state } = await uow.loadNew(streamId, grantCallDecider);
     if (state.exists) throw new AlreadyExists('grant call', command.grantCallId);
     const programmeId = programmeStream(command.programmeId);
+    await uow.prefetch(programmeId, commissionStream(command.commissionId));
     const programme = await uow.load(programmeId, programmeDecider);
     const { reportingCurrency } = requireProgramme(programme.state, command.programmeId);
     const commission = requireCommission((await uow.load(commissionStream(command.commissionId), commissionDecider)).state, command.commissionId);

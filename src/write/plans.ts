@@ -14,6 +14,7 @@ export function draftPlan(store: EventStore, ctx: CommandContext, command: Omit<
   const streamId = planStream(command.planId);
   return runCommand(store, ctx, { id: command.planId, streamId }, async (uow) => {
     const { state } = await uow.loadNew(streamId, planDecider);
+    await uow.prefetch(programmeStream(command.programmeId), municipalityStream(command.municipalityId));
     // A plan belongs to a programme and a municipality the ledger knows (404 otherwise).
     requireProgramme((await uow.load(programmeStream(command.programmeId), programmeDecider)).state, command.programmeId);
     const municipality = await uow.load(municipalityStream(command.municipalityId), municipalityDecider);

@@ -14,6 +14,7 @@ export function recordResult(store: EventStore, ctx: CommandContext, command: Om
   const streamId = resultStream(command.resultId);
   return runCommand(store, ctx, { id: command.resultId, streamId }, async (uow) => {
     const { state } = await uow.loadNew(streamId, resultDecider);
+    await uow.prefetch(programmeStream(command.programmeId), ...(command.municipalityId ? [municipalityStream(command.municipalityId)] : []));
     requireProgramme((await uow.load(programmeStream(command.programmeId), programmeDecider)).state, command.programmeId);
     if (command.municipalityId) {
       const municipality = await uow.load(municipalityStream(command.municipalityId), municipalityDecider);

@@ -21,6 +21,11 @@ export class StateCache {
     return { state: entry.state as S, version: entry.version };
   }
 
+  /** The version the state cached for a stream has reached (whichever decider folded it), 0 if none. */
+  versionOf(streamId: string): number {
+    return this.entries.get(streamId)?.version ?? 0;
+  }
+
   set(streamId: string, decider: object, state: unknown, version: number): void {
     const entry = this.entries.get(streamId);
     if (entry && entry.decider === decider && entry.version >= version) return; // a concurrent load got further

@@ -83,6 +83,16 @@ export function eventStoreContract(adapter: string, make: () => Promise<EventSto
       expect((await store.readStream('budget-1')).length).toBe(2);
     });
 
+    it('reads several streams in one read, each from its own version', async () => {
+      await store.append('many-1', 'no-stream', [ev('A'), ev('B'), ev('C')]);
+      await store.append('many-2', 'no-stream', [ev('D')]);
+      const read = await store.readStreams([{ streamId: 'many-1', fromVersion: 2 }, { streamId: 'many-2' }, { streamId: 'many-3' }]);
+      expect(read.get('many-1')!.map((e) => [e.type, e.streamVersion])).toEqual([['B', 2], ['C', 3]]);
+      expect(read.get('many-2')).toEqual(await store.readStream('many-2'));
+      expect(read.get('many-3')).toEqual([]);
+      expect((await store.readStreams([])).size).toBe(0);
+    });
+
     it('reads the global log from a position in order, in pages', async () => {
       for (let i = 0; i < 25; i++) await store.append(`s-${i % 3}`, 'any', [ev('E', { i })]);
       // The log may hold back committed events while an older transaction anywhere on the server runs.

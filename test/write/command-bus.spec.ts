@@ -1,6 +1,7 @@
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { registerMunicipality } from '../../src/write/municipalities.js';
+import { recordResult } from '../../src/write/results.js';
 import { registerProgramme, recordFundsReceived } from '../../src/write/programmes.js';
 import { money, toJson } from '../../src/domain/shared/money.js';
 import { stateCacheOf, UnitOfWork, type CommandContext } from '../../src/write/command-bus.js';
@@ -15,7 +16,8 @@ function counting(store: EventStore): EventStore & { reads: string[] } {
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'reads') return reads;
-      if (prop === 'readStream') return (id: string, o?: any) => (reads.push(o?.fromVersion ? `${id}@${o.fromVersion}` : id), target.readStream(id, o));
+      if (prop === 'readStreams') return (rs: { streamId: string; fromVersion?: number }[]) => (reads.push(`[${rs.map((r) => `${r.streamId}@${r.fromVersion}`).join(' ')}]`), target.readStreams(rs));
+      if (prop === 'readStream') return (id: string, o?: any) => (reads.push(o?.fromVersion > 1 ? `${id}@${o.fromVersion}` : id), target.readStream(id, o));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -71,6 +73,18 @@ for (const target of testTargets()) {
       expect(toJson(cached.state.received)).toEqual({ amount: '30.00', currency: 'USD' }); // funds(4) is not loaded yet
       const fresh = await new UnitOfWork(pg).load('programme-p1', programmeDecider);
       expect(toJson((fresh.state as any).received)).toEqual({ amount: '40.00', currency: 'USD' });
+    });
+
+    it('reads the streams a command needs in one round trip, each from its cached version', async () => {
+      await registerMunicipality(store, ctx(), town('osh'));
+      await registerProgramme(store, ctx(), { programmeId: 'p2', title: 'P', donor: { id: 'inl', name: 'INL' }, budget: money('10.00', 'USD'), startDate: '2016-01-01', endDate: '2018-12-31' } as any);
+      const result = (n: number) => ({ resultId: `res-${n}`, programmeId: 'p2', municipalityId: 'osh', kind: 'training', date: '2017-03-01', title: 'Training', participants: 10 }) as any;
+      store.reads.splice(0);
+      await recordResult(store, ctx(), result(1));
+      await recordResult(store, ctx(), result(2));
+      expect(store.reads).toEqual(['[programme-p2@1 municipality-osh@1]', '[programme-p2@2 municipality-osh@2]']);
+      await expect(recordResult(store, ctx(), { ...result(3), municipalityId: 'nowhere' })).rejects.toThrow(/municipality/);
+      expect((await pg.readStream('result-res-2')).map((e) => e.type)).toEqual(['ResultRecorded']);
     });
 
     it('reads first under If-Match, which compares with what is read', async () => {

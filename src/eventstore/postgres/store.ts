@@ -219,6 +219,19 @@ export class PostgresEventStore implements EventStore {
     return rows.map((r) => this.toRecorded(r));
   }
 
+  async readStreams(requests: { streamId: string; fromVersion?: number }[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>(requests.map((r) => [r.streamId, []]));
+    if (requests.length === 0) return out;
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from events
+         join unnest($1::text[], $2::int[]) as wanted(sid, from_version) on stream_id = sid and stream_version >= from_version
+        order by stream_id, stream_version`,
+      [requests.map((r) => r.streamId), requests.map((r) => r.fromVersion ?? 1)],
+    );
+    for (const row of rows) out.get(row.stream_id)!.push(this.toRecorded(row));
+    return out;
+  }
+
   /**
    * Reads the global log in position order. Positions are drawn before commit, so a transaction may commit
    * after one that drew a later position. Appends draw their transaction id and positions together (see
