@@ -42,6 +42,25 @@ for (const target of testTargets()) {
       await store.close();
     });
 
+    it('gives a smaller position to a smaller transaction id, whatever the concurrency (what readAll relies on)', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url, { poolSize: 16 });
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      const e = { type: 'A', data: {}, metadata: meta };
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, w) => {
+          for (let i = 0; i < 40; i++) {
+            if (i % 3 === 0) await store.appendMulti([{ streamId: `w${w}-${i}-a`, expectedVersion: 'no-stream', events: [e, e] }, { streamId: `w${w}-${i}-b`, expectedVersion: 'any', events: [e] }]);
+            else await store.append(`w${w}-${i}`, 'no-stream', [e]);
+          }
+        }),
+      );
+      const { rows } = await store.pool.query(`select count(*)::int as n, count(*) filter (where tx_id < previous)::int as out_of_order
+        from (select tx_id, lag(tx_id) over (order by position) as previous from events) as log`);
+      expect(rows[0]).toEqual({ n: 16 * 40 + 16 * 14 * 2, out_of_order: 0 });
+      await store.close();
+    });
+
     it('runs its migrations once, also when two services start together', async () => {
       const url = await freshDatabase(target.url);
       const [a, b] = await Promise.all([PostgresEventStore.connect(url), PostgresEventStore.connect(url)]);
