@@ -7,6 +7,7 @@ import { TokenService } from '../src/api/common/auth.js';
 import { eventSchemas } from '../src/domain/registry.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/store.js';
 import { OurWriter, PeerWriter, RawWriter, sampleEvents } from './lib/appends.js';
+import { sampleCpu, cpuPerCommand } from './lib/cpu.js';
 import { commandLoad, documentedPaths, getLatencies } from './lib/http.js';
 import { generateLedger } from './lib/ledger.js';
 import { startBenchDatabase } from './lib/pg.js';
@@ -293,7 +294,14 @@ async function main(): Promise<void> {
       ['mix POST /municipalities, /results, /plans', mix],
     ] as const) {
       await commandLoad(service.port, officer, [...requests], 8, 1); // warm-up
-      const m = await medianOf(P.runs, () => commandLoad(service.port, officer, [...requests], 32, P.httpSeconds));
+      const cpuBefore = sampleCpu(service.pid);
+      let commands = 0;
+      const m = await medianOf(P.runs, async () => {
+        const load = await commandLoad(service.port, officer, [...requests], 32, P.httpSeconds);
+        commands += load.commands;
+        return load;
+      });
+      const cpuAfter = sampleCpu(service.pid);
       const name = `HTTP ${label}, 32 clients`;
       log(`  ${name}: ${round(m.commandsPerSecond)} commands/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}`);
       add({ name, unit: 'commands/s', value: round(m.commandsPerSecond), p50: m.p50, p99: m.p99, samples: m.samples.map((s) => round(s)), ...(m.errors ? { note: `${m.errors} non-2xx or errors` } : {}) });
@@ -301,6 +309,15 @@ async function main(): Promise<void> {
       const run = byName.get(name)!;
       add({ name: `HTTP ${label}, 32 clients, p99`, unit: 'ms', value: m.p99, target: '< 50 ms', pass: m.p99 < 50 });
       if (m.errors && run.pass) run.pass = false;
+      if (cpuBefore && cpuAfter) {
+        // Where a command's CPU goes: the service, PostgreSQL (all its processes: on a shared server, others' too)
+        // and the load generator. With 2 cores, 2000 ms / (service + postgres + harness) is the ceiling.
+        const per = cpuPerCommand(cpuBefore, cpuAfter, commands);
+        const ceiling = Math.round((os.cpus().length * 1000) / (per.service + per.postgres + per.harness));
+        add({ name: `HTTP ${label}, CPU ms per command`, unit: 'ms', value: round(per.service + per.postgres + per.harness, 2),
+          note: `service ${per.service}, postgres ${per.postgres}, load generator ${per.harness}: at most ~${ceiling} commands/s on ${os.cpus().length} cores` });
+        log(`  CPU per command: service ${per.service} ms, postgres ${per.postgres} ms, load generator ${per.harness} ms (ceiling ~${ceiling}/s)`);
+      }
     }
 
     await service.stop();

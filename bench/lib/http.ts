@@ -8,6 +8,8 @@ export interface HttpLoad {
   p50: number;
   p99: number;
   errors: number;
+  /** 2xx answers in all. */
+  commands: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function commandLoad(port: number, token: string, requests: { metho
     eventsPerSecond: ok / seconds_,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    commands: ok,
     errors: (result.non2xx as number) + (result.errors as number) + (result.timeouts as number),
   };
 }
