@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { eventSchemas } from '../../src/domain/registry.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
-import type { Projection } from '../runner/projection.js';
+import type { Batch, Projection } from '../runner/projection.js';
+import { copyRows } from '../runner/copy.js';
 import { AuditActorRefRow, AuditEntityRefRow, AuditStreamRefRow } from './entities.js';
 
 /** Stream categories (docs/DEVELOPING.md), longest first so `grant-call-` wins over shorter prefixes. */
@@ -17,14 +17,16 @@ export function streamEntity(streamId: string): string {
 
 /** The entities an event's data names: top-level `…Id` fields, `target.id`, `donor.id`. */
 export function namedEntities(data: any): string[] {
-  const ids = new Set<string>();
+  const ids: string[] = [];
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value && !ids.includes(value)) ids.push(value);
+  };
   if (data && typeof data === 'object') {
-    for (const [field, value] of Object.entries(data)) {
-      if (field.endsWith('Id') && !NOT_ENTITIES.has(field) && typeof value === 'string' && value) ids.add(value);
-    }
-    for (const nested of [data.target, data.donor]) if (nested && typeof nested.id === 'string' && nested.id) ids.add(nested.id);
+    for (const field of Object.keys(data)) if (field.endsWith('Id') && !NOT_ENTITIES.has(field)) add(data[field]);
+    add(data.target?.id);
+    add(data.donor?.id);
   }
-  return [...ids];
+  return ids;
 }
 
 /**
@@ -35,27 +37,23 @@ export function namedEntities(data: any): string[] {
 export const auditIndexProjection: Projection = {
   name: 'audit-index',
   entities: [AuditEntityRefRow, AuditActorRefRow, AuditStreamRefRow],
+  appendOnly: [AuditEntityRefRow, AuditActorRefRow],
   handles: Object.keys(eventSchemas),
-  async apply(events: RecordedEvent[], em: EntityManager) {
-    const streams = [...new Set(events.filter((e) => e.streamVersion > 1 && !/^(award|evidence)-/.test(e.streamId)).map((e) => e.streamId))];
-    const inherited = new Map<string, string[]>();
-    for (let i = 0; i < streams.length; i += 5000) {
-      const rows: { streamId: string; refs: string[] }[] = await em.query(`select "streamId", refs from audit_stream_refs where "streamId" = any($1::text[])`, [streams.slice(i, i + 5000)]);
-      for (const r of rows) inherited.set(r.streamId, r.refs);
-    }
+  async apply(events: RecordedEvent[], { em, rows }: Batch) {
+    // Award and evidence streams gather events about many disbursements or co-fundings: nothing to inherit.
+    const inherits = (streamId: string) => !/^(award|evidence)-/.test(streamId);
+    await rows.load(em, AuditStreamRefRow, events.filter((e) => e.streamVersion > 1 && inherits(e.streamId)).map((e) => e.streamId));
     const entityRefs: [string[], number[]] = [[], []];
     const actorRefs: [string[], number[]] = [[], []];
-    const newStreams: [string[], string[]] = [[], []];
     for (const event of events) {
       const own = streamEntity(event.streamId);
       const named = namedEntities(event.data).filter((id) => id !== own);
-      // Award and evidence streams gather events about many disbursements or co-fundings: nothing to inherit.
-      if (event.streamVersion === 1 && !/^(award|evidence)-/.test(event.streamId)) {
-        inherited.set(event.streamId, named);
-        newStreams[0].push(event.streamId);
-        newStreams[1].push(JSON.stringify(named));
+      const refs = [own, ...named];
+      if (inherits(event.streamId)) {
+        if (event.streamVersion === 1) rows.put(AuditStreamRefRow, { streamId: event.streamId, refs: named });
+        else for (const id of rows.get(AuditStreamRefRow, event.streamId)?.refs ?? []) if (!refs.includes(id)) refs.push(id);
       }
-      for (const id of new Set([own, ...named, ...(inherited.get(event.streamId) ?? [])])) {
+      for (const id of refs) {
         entityRefs[0].push(id);
         entityRefs[1].push(event.position);
       }
@@ -66,14 +64,7 @@ export const auditIndexProjection: Projection = {
       }
     }
     // No conflicts to expect: each event's ids are distinct, positions are new (the runner skips what it applied).
-    if (entityRefs[0].length) {
-      await em.query(`insert into audit_entity_refs ("entityId", position) select * from unnest($1::text[], $2::bigint[])`, entityRefs);
-    }
-    if (actorRefs[0].length) {
-      await em.query(`insert into audit_actor_refs ("actorId", position) select * from unnest($1::text[], $2::bigint[])`, actorRefs);
-    }
-    if (newStreams[0].length) {
-      await em.query(`insert into audit_stream_refs ("streamId", refs) select * from unnest($1::text[], $2::jsonb[]) on conflict do nothing`, newStreams);
-    }
+    await copyRows(em, AuditEntityRefRow, { entityId: entityRefs[0], position: entityRefs[1] });
+    await copyRows(em, AuditActorRefRow, { actorId: actorRefs[0], position: actorRefs[1] });
   },
 };

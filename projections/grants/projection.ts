@@ -1,55 +1,37 @@
-import { In, type EntityManager, type ObjectLiteral } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { add, fromJson, subtract, toJson, zero, type MoneyJson } from '../../src/domain/shared/money.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from '../runner/projection.js';
-import { upsertRows } from '../runner/rows.js';
+import type { RowCache } from '../runner/rows.js';
 import { ApplicationRow, CoFundingRow, CommissionRow, DisbursementRow, GrantCallRow } from './entities.js';
 
 type Entity = new () => ObjectLiteral;
 
 /**
- * The rows a batch touches, loaded once and written back once. Handlers may touch rows of several tables
- * (a paid disbursement adds to its grant's `disbursed`), so this is the grants projection's own small cache.
+ * The rows of the grants tables, for the handlers: a handler may touch rows of several tables (a paid
+ * disbursement adds to its grant's `disbursed`). Rows not loaded before the batch are loaded on first use.
  */
 class Rows {
-  private readonly loaded = new Map<Entity, Map<string, any>>();
-  private readonly dirty = new Map<Entity, Set<string>>();
+  constructor(
+    private readonly em: EntityManager,
+    private readonly cache: RowCache,
+  ) {}
 
-  constructor(private readonly em: EntityManager) {}
-
-  async get<T extends ObjectLiteral>(entity: new () => T, id: string): Promise<T | undefined> {
-    const table = this.table(entity);
-    if (!table.has(id)) table.set(id, (await this.em.getRepository(entity).findOneBy({ id } as any)) ?? undefined);
-    return table.get(id);
+  get<T extends ObjectLiteral>(entity: new () => T, id: string): Promise<T | undefined> {
+    return this.cache.fetch(this.em, entity, id);
   }
 
-  /** Loads many rows at once (a rebuild's batch touches thousands); rows not found are remembered as absent. */
-  async prefetch(entity: Entity, ids: Iterable<string | undefined>): Promise<void> {
-    const table = this.table(entity);
-    const wanted = [...new Set([...ids].filter((id): id is string => id !== undefined && !table.has(id)))];
-    for (let i = 0; i < wanted.length; i += 1000) {
-      const chunk = wanted.slice(i, i + 1000);
-      for (const id of chunk) table.set(id, undefined);
-      for (const row of await this.em.getRepository(entity).findBy({ id: In(chunk) } as any)) table.set(row.id, row);
-    }
+  /** A row already loaded (or put), without loading it. */
+  peek<T extends ObjectLiteral>(entity: new () => T, id: string): T | undefined {
+    return this.cache.get(entity, id);
+  }
+
+  prefetch(entity: Entity, ids: Iterable<string | undefined>): Promise<void> {
+    return this.cache.load(this.em, entity, ids);
   }
 
   put<T extends ObjectLiteral & { id: string }>(entity: new () => T, row: T): void {
-    this.table(entity).set(row.id, row);
-    if (!this.dirty.has(entity)) this.dirty.set(entity, new Set());
-    this.dirty.get(entity)!.add(row.id);
-  }
-
-  async flush(): Promise<void> {
-    for (const [entity, ids] of this.dirty) {
-      const rows = [...ids].map((id) => this.table(entity).get(id));
-      await upsertRows(this.em, entity, rows, ['id']);
-    }
-  }
-
-  private table(entity: Entity): Map<string, any> {
-    if (!this.loaded.has(entity)) this.loaded.set(entity, new Map());
-    return this.loaded.get(entity)!;
+    this.cache.put(entity, row);
   }
 }
 
@@ -194,13 +176,17 @@ export const grantsProjection: Projection = {
   name: 'grants',
   entities: [CommissionRow, GrantCallRow, ApplicationRow, DisbursementRow, CoFundingRow],
   handles: Object.keys(on),
-  async apply(events, em) {
-    const rows = new Rows(em);
+  async apply(events, batch) {
+    const rows = new Rows(batch.em, batch.rows);
     const data = events.map((e) => e.data as Record<string, any>);
     await rows.prefetch(GrantCallRow, data.map((d) => d.grantCallId));
     await rows.prefetch(DisbursementRow, data.map((d) => d.disbursementId));
-    await rows.prefetch(ApplicationRow, data.map((d) => d.applicationId ?? (d.target?.kind === 'grant' ? d.target.id : undefined)));
+    // A payment adds to its grant, which only the disbursement's row names (or the request in this batch).
+    const grantOf = (d: Record<string, any>) => {
+      const target = d.target ?? (d.disbursementId ? rows.peek(DisbursementRow, d.disbursementId)?.target : undefined);
+      return target?.kind === 'grant' ? target.id : undefined;
+    };
+    await rows.prefetch(ApplicationRow, data.map((d) => d.applicationId ?? grantOf(d)));
     for (const event of events) await on[event.type]?.(event, rows);
-    await rows.flush();
   },
 };

@@ -171,7 +171,7 @@ const nat = (n: unknown): number => (typeof n === 'number' && Number.isSafeInteg
  * The legs and impact deltas of one event. `facts` holds what earlier events taught (looked up by factKey);
  * an event about an entity the ledger never saw registered posts nothing rather than guessing.
  */
-export function entriesFor(event: RecordedEvent, facts: ReadonlyMap<string, Fact>): Entries {
+export function entriesFor(event: RecordedEvent, facts: { get(key: string): Fact | undefined }): Entries {
   const d = event.data ?? {};
   const out: Entries = { legs: [], impact: [], facts: new Map() };
   const fact = <K extends Fact['kind']>(kind: K, id: unknown): Extract<Fact, { kind: K }> | undefined => {

@@ -1,118 +1,149 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
-import type { Projection } from '../runner/projection.js';
+import type { Batch, Projection } from '../runner/projection.js';
+import { copyRows } from '../runner/copy.js';
 import { ImpactEntryRow, ImpactTotalRow, LedgerBalanceRow, LedgerFactRow, LedgerPostingRow, LedgerProgrammeRow } from './entities.js';
 import { entriesFor, factKeysFor, LEDGER_EVENT_TYPES, type Fact } from './postings.js';
 
-const CHUNK = 5000;
-
 /**
  * Recorded times are taken from the events table itself (microseconds; RecordedEvent.recordedAt has
- * milliseconds), so `asOf` cuts postings exactly where it cuts the log.
+ * milliseconds), so `asOf` cuts postings exactly where it cuts the log. Postings and impact entries are
+ * appended with COPY (many narrow rows per batch).
  *
  * The fund-flow ledger and the impact rollups (postings.ts says what each event posts). Append-only tables
  * of postings and impact entries, each stamped with position and recorded time (reports as of a moment sum
- * them up to it), plus summary tables of today's sums kept in the same transaction (reports of now read those).
+ * them up to it), plus summary tables of today's sums kept in the same transaction (reports of now read those;
+ * a rebuild derives them once at the end).
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
   entities: [LedgerFactRow, LedgerProgrammeRow, LedgerPostingRow, LedgerBalanceRow, ImpactEntryRow, ImpactTotalRow],
+  appendOnly: [LedgerPostingRow, ImpactEntryRow],
   handles: LEDGER_EVENT_TYPES,
-  async apply(events: RecordedEvent[], em: EntityManager) {
-    const facts = new Map<string, Fact>();
-    const keys = [...new Set(events.flatMap(factKeysFor))];
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows: { key: string; data: Fact }[] = await em.query(`select key, data from ledger_facts where key = any($1::text[])`, [keys.slice(i, i + CHUNK)]);
-      for (const row of rows) facts.set(row.key, row.data);
-    }
-    const dirty = new Set<string>();
-    const postings: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
+  async apply(events: RecordedEvent[], { em, rows, filling }: Batch) {
+    await rows.load(em, LedgerFactRow, events.flatMap(factKeysFor));
+    const facts = { get: (key: string) => rows.get(LedgerFactRow, key)?.data as Fact | undefined };
+    const postings = new Columns(['position', 'leg', 'eventType', 'recordedAt', 'programmeId', 'book', 'kind', 'account', 'counterAccount', 'municipalityId', 'amount']);
+    const impact = new Columns(['position', 'seq', 'eventType', 'recordedAt', 'programmeId', 'field', 'delta', 'municipalityId', 'oblast', 'priority', 'entityId']);
+    const programmes = new Columns(['id', 'currency', 'donorId', 'donorName', 'title', 'position']);
+    // The summary tables' changes, by their key columns joined with NUL (which text values cannot hold).
     const balances = new Map<string, bigint>();
-    const impact: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
     const totals = new Map<string, bigint>();
-    const programmes: unknown[][] = [[], [], [], [], [], [], []];
 
     for (const event of events) {
       const entries = entriesFor(event, facts);
-      for (const [key, fact] of entries.facts) {
-        facts.set(key, fact);
-        dirty.add(key);
-      }
-      entries.legs.forEach((l, i) => {
-        const row = [event.position, i, event.type, event.recordedAt, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount.toString()];
-        row.forEach((v, c) => postings[c].push(v));
-        const key = JSON.stringify([l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId]);
+      for (const [key, data] of entries.facts) rows.put(LedgerFactRow, { key, data });
+      for (let i = 0; i < entries.legs.length; i++) {
+        const l = entries.legs[i];
+        postings.push(event.position, i, event.type, null, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount.toString());
+        if (filling) continue;
+        const key = [l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId].join('\0');
         balances.set(key, (balances.get(key) ?? 0n) + l.amount);
-      });
-      entries.impact.forEach((x, i) => {
-        const row = [event.position, i, event.type, event.recordedAt, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? ''];
-        row.forEach((v, c) => impact[c].push(v));
-        const key = JSON.stringify([x.programmeId, x.field, x.municipalityId, x.oblast, x.priority]);
-        totals.set(key, (totals.get(key) ?? 0n) + x.delta);
-      });
-      if (entries.programme) {
-        const p = entries.programme;
-        [p.id, p.currency, p.donorId, p.donorName, p.title, event.position, event.recordedAt].forEach((v, c) => programmes[c].push(v));
       }
+      for (let i = 0; i < entries.impact.length; i++) {
+        const x = entries.impact[i];
+        impact.push(event.position, i, event.type, null, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
+        if (filling) continue;
+        const key = [x.programmeId, x.field, x.municipalityId, x.oblast, x.priority].join('\0');
+        totals.set(key, (totals.get(key) ?? 0n) + x.delta);
+      }
+      const p = entries.programme;
+      if (p) programmes.push(p.id, p.currency, p.donorId, p.donorName, p.title, event.position);
     }
 
-    if (postings[0].length > 0) {
-      await em.query(
-        `insert into ledger_postings (position, leg, "eventType", "recordedAt", "programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
-         select u.p, u.l, u.t, e.recorded_at, u.g, u.b, u.k, u.a, u.c, u.m, u.x
-         from unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::numeric[]) as u(p, l, t, r, g, b, k, a, c, m, x)
-         join public.events e on e.position = u.p`,
-        postings,
-      );
-      const rows = [...balances].map(([key, amount]) => [...JSON.parse(key), amount.toString()]);
+    await stampRecordedAt(em, [postings, impact]);
+    await copyRows(em, LedgerPostingRow, postings.byName());
+    await copyRows(em, ImpactEntryRow, impact.byName());
+    if (balances.size > 0) {
       await em.query(
         `insert into ledger_balances ("programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
          on conflict ("programmeId", book, kind, account, "counterAccount", "municipalityId") do update set amount = ledger_balances.amount + excluded.amount`,
-        columns(rows, 7),
+        sums(balances, 6),
       );
     }
-    if (impact[0].length > 0) {
-      await em.query(
-        `insert into impact_entries (position, seq, "eventType", "recordedAt", "programmeId", field, delta, "municipalityId", oblast, priority, "entityId")
-         select u.p, u.s, u.t, e.recorded_at, u.g, u.f, u.d, u.m, u.o, u.y, u.n
-         from unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::text[], $11::text[]) as u(p, s, t, r, g, f, d, m, o, y, n)
-         join public.events e on e.position = u.p`,
-        impact,
-      );
-      const rows = [...totals].map(([key, amount]) => [...JSON.parse(key), amount.toString()]);
+    if (totals.size > 0) {
       await em.query(
         `insert into impact_totals ("programmeId", field, "municipalityId", oblast, priority, amount)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[])
          on conflict ("programmeId", field, "municipalityId", oblast, priority) do update set amount = impact_totals.amount + excluded.amount`,
-        columns(rows, 6),
+        sums(totals, 5),
       );
     }
-    if (programmes[0].length > 0) {
+    if (programmes.length > 0) {
       await em.query(
         `insert into ledger_programmes (id, currency, "donorId", "donorName", title, position, "recordedAt")
          select u.i, u.c, u.d, u.n, u.t, u.p, e.recorded_at
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[]) as u(i, c, d, n, t, p, r)
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) as u(i, c, d, n, t, p)
          join public.events e on e.position = u.p
          on conflict (id) do nothing`,
-        programmes,
+        programmes.values,
       );
     }
-    if (dirty.size > 0) {
-      const list = [...dirty];
-      for (let i = 0; i < list.length; i += CHUNK) {
-        const part = list.slice(i, i + CHUNK);
-        await em.query(
-          `insert into ledger_facts (key, data) select * from unnest($1::text[], $2::jsonb[]) on conflict (key) do update set data = excluded.data`,
-          [part, part.map((k) => JSON.stringify(facts.get(k)))],
-        );
-      }
-    }
   },
+  derived: { tables: [LedgerBalanceRow, ImpactTotalRow], compute: sumUp },
 };
 
-function columns(rows: unknown[][], n: number): unknown[][] {
-  const out: unknown[][] = Array.from({ length: n }, () => []);
-  for (const row of rows) row.forEach((v, c) => out[c].push(v));
+/** Today's sums, from every posting and impact entry (once, at the end of a rebuild). */
+async function sumUp(em: EntityManager): Promise<void> {
+  await em.query(
+    `insert into ledger_balances ("programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
+     select "programmeId", book, kind, account, "counterAccount", "municipalityId", sum(amount) from ledger_postings
+      group by "programmeId", book, kind, account, "counterAccount", "municipalityId"`,
+  );
+  await em.query(
+    `insert into impact_totals ("programmeId", field, "municipalityId", oblast, priority, amount)
+     select "programmeId", field, "municipalityId", oblast, priority, sum(delta) from impact_entries
+      group by "programmeId", field, "municipalityId", oblast, priority`,
+  );
+}
+
+/**
+ * Fills the recordedAt column of rows stamped with an event's position, with the time as the events table
+ * holds it (microseconds since 1970, a safe integer, which COPY takes exactly).
+ */
+async function stampRecordedAt(em: EntityManager, tables: Columns[]): Promise<void> {
+  const positions = [...new Set(tables.flatMap((t) => t.column('position') as number[]))];
+  if (positions.length === 0) return;
+  const at = new Map<number, number>();
+  const rows: { position: string; us: string }[] = await em.query(
+    `select position, (extract(epoch from recorded_at) * 1000000)::int8 as us from public.events where position = any($1::bigint[])`,
+    [positions],
+  );
+  for (const r of rows) at.set(Number(r.position), Number(r.us));
+  for (const t of tables) t.set('recordedAt', (t.column('position') as number[]).map((p) => at.get(p)));
+}
+
+/** Rows gathered column by column (as `unnest` and `copyRows` take them); `push` takes a row's values in column order. */
+class Columns {
+  readonly values: unknown[][];
+  constructor(readonly names: readonly string[]) {
+    this.values = names.map(() => []);
+  }
+  get length(): number {
+    return this.values[0].length;
+  }
+  push(...row: unknown[]): void {
+    for (let c = 0; c < row.length; c++) this.values[c].push(row[c]);
+  }
+  column(name: string): unknown[] {
+    return this.values[this.names.indexOf(name)];
+  }
+  set(name: string, values: unknown[]): void {
+    this.values[this.names.indexOf(name)] = values;
+  }
+  byName(): Record<string, unknown[]> {
+    return Object.fromEntries(this.names.map((name, c) => [name, this.values[c]]));
+  }
+}
+
+/** A map of NUL-joined keys to amounts, as the key columns and the amount column. */
+function sums(map: Map<string, bigint>, keyColumns: number): unknown[][] {
+  const out: unknown[][] = Array.from({ length: keyColumns + 1 }, () => []);
+  for (const [key, amount] of map) {
+    const parts = key.split('\0');
+    for (let c = 0; c < keyColumns; c++) out[c].push(parts[c]);
+    out[keyColumns].push(amount.toString());
+  }
   return out;
 }

@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import type { PlanShape } from '../../src/domain/plan/events.js';
 import { applyAmendment } from '../../src/domain/plan/plan-shape.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
@@ -60,21 +59,16 @@ function apply(row: PlanRow | undefined, event: RecordedEvent): { row: PlanRow; 
 export const plansProjection: Projection = {
   name: 'plans',
   entities: [PlanRow, PlanHistoryRow],
+  appendOnly: [PlanHistoryRow],
   handles: ['PlanDrafted', 'PlanEndorsed', 'PlanAmended'],
-  async apply(events, em) {
-    const ids = [...new Set(events.map(planId))];
-    const rows = new Map<string, PlanRow>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      for (const row of await em.getRepository(PlanRow).findBy({ id: In(ids.slice(i, i + 1000)) })) rows.set(row.id, row);
-    }
+  async apply(events, { em, rows }) {
+    await rows.load(em, PlanRow, events.map(planId));
     const history: PlanHistoryRow[] = [];
-    const changed = new Set<string>();
     for (const event of events) {
       const id = planId(event);
-      const next = apply(rows.get(id), event);
+      const next = apply(rows.get(PlanRow, id), event);
       if (!next) continue;
-      rows.set(id, next.row);
-      changed.add(id);
+      rows.put(PlanRow, next.row);
       history.push({
         planId: id,
         version: event.streamVersion,
@@ -85,8 +79,7 @@ export const plansProjection: Projection = {
         ...next.history,
       });
     }
-    const upserts = [...changed].map((id) => rows.get(id)!);
-    await upsertRows(em, PlanRow, upserts, ['id']);
-    await upsertRows(em, PlanHistoryRow, history, ['planId', 'version']);
+    // Each event makes one version, and the runner applies an event once: history rows are always new.
+    await upsertRows(em, PlanHistoryRow, history, []);
   },
 };

@@ -1,6 +1,6 @@
-import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
-import { upsertRows } from './rows.js';
+import type { RowCache } from './rows.js';
 
 /**
  * A read model: the events it handles and what it does with a batch of them, inside the runner's
@@ -15,17 +15,39 @@ export interface Projection {
   name: string;
   /** The TypeORM entities (tables) this projection owns. Table names are unique across projections. */
   entities: Function[];
+  /**
+   * Those of `entities` that `apply` only inserts into (never reads, updates or upserts). A rebuild fills
+   * them without their primary key and adds it when they are full: one sorted build instead of an index
+   * insert per row (a duplicate then fails the rebuild at that point rather than its batch).
+   */
+  appendOnly?: Function[];
   /** Event types it handles; the runner passes only these to `apply` (and still advances past others). */
   handles: readonly string[];
-  apply(events: RecordedEvent[], em: EntityManager): Promise<void>;
+  apply(events: RecordedEvent[], batch: Batch): Promise<void>;
+  /**
+   * Tables that are sums of the projection's other tables, and how to compute them from those: while a
+   * rebuild fills a generation (`batch.filling`), `apply` leaves them alone, and `compute` fills them once
+   * at the end, one statement each (their primary keys, like those of append-only tables, come after).
+   */
+  derived?: { tables: Function[]; compute(em: EntityManager): Promise<void> };
+}
+
+/** What `apply` works with. */
+export interface Batch {
+  /** The batch's transaction; the search_path leads to the generation's schema. */
+  em: EntityManager;
+  /** Rows kept by primary key; the runner writes back what changed (see RowCache). Other writes go through `em`. */
+  rows: RowCache;
+  /** True while a rebuild fills a new generation from the start of the log (see `derived`). */
+  filling: boolean;
 }
 
 type DocHandler<Doc> = (doc: Doc | undefined, event: RecordedEvent) => Doc | undefined;
 
 /**
  * A projection of one document (row) per entity, Marten style: for each event type, a pure function from
- * the document as it stands (undefined if none yet) and the event to the new document. The runner loads
- * every document a batch touches at once and writes them back at once.
+ * the document as it stands (undefined if none yet) and the event to the new document. Every document a
+ * batch touches is loaded at once, and the runner writes the changed ones back at once.
  */
 export function documentProjection<Doc extends ObjectLiteral & { id: string }>(spec: {
   name: string;
@@ -40,27 +62,15 @@ export function documentProjection<Doc extends ObjectLiteral & { id: string }>(s
     name: spec.name,
     entities: [spec.entity, ...(spec.extraEntities ?? [])],
     handles: Object.keys(spec.on),
-    async apply(events, em) {
-      const ids = [...new Set(events.map(spec.documentId).filter((id): id is string => id !== null))];
-      if (ids.length === 0) return;
-      const repo = em.getRepository<Doc>(spec.entity);
-      const docs = new Map<string, Doc>();
-      for (let i = 0; i < ids.length; i += 1000) {
-        for (const doc of await repo.findBy({ id: In(ids.slice(i, i + 1000)) } as any)) docs.set(doc.id, doc);
-      }
-      const changed = new Set<string>();
+    async apply(events, { em, rows }) {
+      await rows.load(em, spec.entity, events.map(spec.documentId));
       for (const event of events) {
         const id = spec.documentId(event);
         const handler = spec.on[event.type];
         if (id === null || !handler) continue;
-        const next = handler(docs.get(id), event);
-        if (next) {
-          docs.set(id, next);
-          changed.add(id);
-        }
+        const next = handler(rows.get(spec.entity, id), event);
+        if (next) rows.put(spec.entity, next);
       }
-      const rows = [...changed].map((id) => docs.get(id)!);
-      await upsertRows(em, spec.entity, rows, ['id']);
     },
   };
 }

@@ -1,12 +1,25 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Loads the rows of an entity whose primary key (a single column) is among `keys`, as plain objects keyed
+ * by property name: what TypeORM's find gives (pg already returns numbers, Dates, parsed jsonb), without
+ * building a query and hydrating entities per row, which was a large share of a rebuild's CPU.
+ */
+export async function loadRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, keys: readonly string[]): Promise<T[]> {
+  if (keys.length === 0) return [];
+  const metadata = em.connection.getMetadata(entity);
+  const columns = metadata.columns.map((c) => (c.databaseName === c.propertyName ? `"${c.databaseName}"` : `"${c.databaseName}" as "${c.propertyName}"`)).join(', ');
+  return em.query(`select ${columns} from "${metadata.tableName}" where "${singleKey(em.connection, entity).column}" = any($1::text[])`, [keys]);
+}
 
 /**
  * Writes many rows of an entity's table in one statement: the rows travel as one JSON array and
- * `jsonb_populate_recordset` turns them into the table's row type. Building a TypeORM upsert per chunk
- * was a large share of a rebuild's CPU; this keeps TypeORM's metadata (table and column names) and lets
- * PostgreSQL do the rest. Rows are plain objects keyed by property name, without bigint values.
+ * `jsonb_populate_recordset` turns them into the table's row type (a key left out is null). This keeps
+ * TypeORM's metadata (table and column names) and lets PostgreSQL do the rest. Rows are plain objects
+ * keyed by property name, without bigint values. A row whose `conflictProperties` match a stored row
+ * replaces it; with none given, rows are inserted (they must be new).
  */
-export async function upsertRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: T[], conflictProperties: string[]): Promise<void> {
+export async function upsertRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: readonly T[], conflictProperties: string[]): Promise<void> {
   if (rows.length === 0) return;
   const metadata = em.connection.getMetadata(entity);
   const columns = metadata.columns.map((c) => ({ property: c.propertyName, column: c.databaseName }));
@@ -15,14 +28,118 @@ export async function upsertRows<T extends ObjectLiteral>(em: EntityManager, ent
   const updates = columns.filter((c) => !conflict.includes(`"${c.column}"`)).map((c) => `"${c.column}" = excluded."${c.column}"`);
   const table = `"${metadata.tableName}"`;
   const sql =
-    `insert into ${table} (${quoted}) select ${quoted} from jsonb_populate_recordset(null::${table}, $1::jsonb) ` +
-    `on conflict (${conflict.join(', ')}) do ${updates.length > 0 ? `update set ${updates.join(', ')}` : 'nothing'}`;
-  for (let i = 0; i < rows.length; i += 5000) {
-    const chunk = rows.slice(i, i + 5000).map((row) => {
-      const out: Record<string, unknown> = {};
-      for (const c of columns) out[c.column] = row[c.property] ?? null;
-      return out;
-    });
-    await em.query(sql, [JSON.stringify(chunk)]);
+    `insert into ${table} (${quoted}) select ${quoted} from jsonb_populate_recordset(null::${table}, $1::jsonb)` +
+    (conflict.length === 0 ? '' : ` on conflict (${conflict.join(', ')}) do ${updates.length > 0 ? `update set ${updates.join(', ')}` : 'nothing'}`);
+  // Where properties are named as their columns (all of ours), rows are serialised as they are.
+  const renamed = columns.some((c) => c.property !== c.column);
+  const toColumns = (row: T) => {
+    const out: Record<string, unknown> = {};
+    for (const c of columns) out[c.column] = row[c.property];
+    return out;
+  };
+  // A thousand rows a statement: the JSON of a statement stays within a few megabytes (process memory).
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.length <= 1000 ? rows : rows.slice(i, i + 1000);
+    await em.query(sql, [JSON.stringify(renamed ? chunk.map(toColumns) : chunk)]);
+  }
+}
+
+function singleKey(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): { property: string; column: string } {
+  const metadata = dataSource.getMetadata(entity);
+  const primary = metadata.primaryColumns;
+  if (primary.length !== 1) throw new Error(`${metadata.tableName}: rows are kept by a single-column primary key`);
+  return { property: primary[0].propertyName, column: primary[0].databaseName };
+}
+
+interface Held {
+  entity: EntityTarget<ObjectLiteral>;
+  key: string;
+  /** By primary key, in the order they came in (loaded or first put); null: known not to exist. */
+  rows: Map<string, ObjectLiteral | null>;
+  dirty: Set<string>;
+}
+
+/**
+ * The rows a projection reads and writes by primary key, loaded once and written back once. Handlers work
+ * on what it holds (`load` what a batch needs first, then `get` and `put`); the runner writes the changed
+ * rows back in the batch's transaction: after every batch when following the log, and during a rebuild
+ * only when it holds too many rows (the half held longest leaves: entities live for a stretch of the log)
+ * and at the end, so a row touched by many batches of a rebuild is neither read nor written each time.
+ */
+export class RowCache {
+  private readonly held = new Map<EntityTarget<ObjectLiteral>, Held>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Loads the rows among `keys` not held yet; those that do not exist are remembered as absent. */
+  async load(em: EntityManager, entity: EntityTarget<ObjectLiteral>, keys: Iterable<string | null | undefined>): Promise<void> {
+    const table = this.table(entity);
+    const wanted = new Set<string>();
+    for (const key of keys) if (typeof key === 'string' && !table.rows.has(key)) wanted.add(key);
+    if (wanted.size === 0) return;
+    for (const key of wanted) table.rows.set(key, null);
+    for (const row of await loadRows(em, entity, [...wanted])) table.rows.set(row[table.key], row);
+  }
+
+  /** A row loaded or put before (undefined when it does not exist or was never loaded). */
+  get<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string): T | undefined {
+    return (this.held.get(entity)?.rows.get(key) ?? undefined) as T | undefined;
+  }
+
+  /** `get`, loading the row first when it is not held. */
+  async fetch<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, key: string): Promise<T | undefined> {
+    await this.load(em, entity, [key]);
+    return this.get(entity, key);
+  }
+
+  put<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
+    const table = this.table(entity);
+    const key = row[table.key];
+    table.rows.set(key, row);
+    table.dirty.add(key);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const table of this.held.values()) n += table.rows.size;
+    return n;
+  }
+
+  /** Writes every changed row. */
+  async flush(em: EntityManager): Promise<void> {
+    for (const table of this.held.values()) {
+      await this.write(em, table, [...table.dirty]);
+      table.dirty.clear();
+    }
+  }
+
+  /** Above `limit` rows: the half of every table held longest leaves, written first if changed. */
+  async shrink(em: EntityManager, limit: number): Promise<void> {
+    if (this.size <= limit) return;
+    for (const table of this.held.values()) {
+      const leaving = [...table.rows.keys()].slice(0, Math.ceil(table.rows.size / 2));
+      await this.write(
+        em,
+        table,
+        leaving.filter((key) => table.dirty.has(key)),
+      );
+      for (const key of leaving) {
+        table.rows.delete(key);
+        table.dirty.delete(key);
+      }
+    }
+  }
+
+  private write(em: EntityManager, table: Held, keys: string[]): Promise<void> {
+    return upsertRows(em, table.entity, keys.map((key) => table.rows.get(key)!), [table.key]);
+  }
+
+  private table(entity: EntityTarget<ObjectLiteral>): Held {
+    let table = this.held.get(entity);
+    if (!table) {
+      table = { entity, key: singleKey(this.dataSource, entity).property, rows: new Map(), dirty: new Set() };
+      this.held.set(entity, table);
+    }
+    return table;
   }
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from './projection.js';
+import { RowCache } from './rows.js';
 
 export type ProjectionStatus = 'running' | 'rebuilding' | 'failed' | 'stopped';
 
@@ -77,16 +78,89 @@ interface Member {
   generation: number;
   checkpoint: number;
   handles: Set<string>;
+  /** While a rebuild fills the generation: the rows it keeps between batches (written back at the end). */
+  rows?: RowCache;
   failed?: string;
   failedAt?: number;
 }
 
+/** A table of a generation summed up for the comparison before a switch (see ProjectionRunner.summarize). */
+interface TableSummary {
+  columns: string[];
+  key: string[];
+  rows: number;
+  hash: string | null;
+}
+
 const RETRY_FAILED_AFTER_MS = 10_000;
+/** How many batches the fastest member of a rebuild may be ahead of the slowest (what bounds its memory). */
+const REBUILD_MAX_AHEAD = Number(process.env.RB_AHEAD ?? 2);
 
 /**
- * Runs projections over the global log. Members of a group share one read of the log; each batch's
+ * One read of the log shared by the members of a rebuild, each going through it at its own pace: batch i
+ * is read while batch i-1 is applied, kept until every member is past it, and no member gets more than
+ * REBUILD_MAX_AHEAD batches ahead of the slowest one still running. A batch that could not be read is null.
+ */
+class BatchFeed {
+  private readonly batches = new Map<number, Promise<RecordedEvent[] | null>>();
+  /** Per member: the first batch it has not finished; Infinity once it left. */
+  private readonly progress: number[];
+  private waiting: { until: () => boolean; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly read: (fromPosition: number) => Promise<RecordedEvent[]>,
+    private readonly size: number,
+    members: number,
+  ) {
+    this.progress = new Array(members).fill(0);
+  }
+
+  async take(member: number, i: number): Promise<RecordedEvent[] | null> {
+    if (i - this.slowest() >= REBUILD_MAX_AHEAD) await new Promise<void>((resolve) => this.waiting.push({ until: () => i - this.slowest() < REBUILD_MAX_AHEAD, resolve }));
+    const events = this.batch(i);
+    void this.batch(i + 1); // read ahead (made before batch i can be let go: it chains on it)
+    return events;
+  }
+
+  done(member: number, i: number): void {
+    this.progress[member] = i + 1;
+    this.advanced();
+  }
+
+  leave(member: number): void {
+    this.progress[member] = Infinity;
+    this.advanced();
+  }
+
+  private slowest(): number {
+    return Math.min(...this.progress);
+  }
+
+  private batch(i: number): Promise<RecordedEvent[] | null> {
+    let batch = this.batches.get(i);
+    if (!batch) {
+      const read = (from: number) => this.read(from).catch(() => null);
+      // A short batch ends the log as it stood: what came after is left to the catch-up before the switch.
+      batch = i === 0 ? read(1) : this.batch(i - 1).then((before) => (before === null ? null : before.length < this.size ? [] : read(before[before.length - 1].position + 1)));
+      this.batches.set(i, batch);
+    }
+    return batch;
+  }
+
+  private advanced(): void {
+    const slowest = this.slowest();
+    for (const i of this.batches.keys()) if (i < slowest) this.batches.delete(i);
+    const ready = this.waiting.filter((w) => w.until());
+    this.waiting = this.waiting.filter((w) => !w.until());
+    for (const w of ready) w.resolve();
+  }
+}
+
+/**
+ * Runs projections over the global log. Live, members of a group share one read of the log; each batch's
  * read-model changes and every member's checkpoint commit in one transaction (a member that throws is
- * rolled back to its savepoint and marked failed, without holding the others back).
+ * rolled back to its savepoint and marked failed, without holding the others back). A rebuild fills new
+ * generations on its own terms (see `fill`) and joins them to the live path at the switch.
  */
 export class ProjectionRunner {
   private readonly projections = new Map<string, Projection>();
@@ -103,7 +177,17 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     projections: Projection[],
-    private readonly options: { batchSize?: number; pollIntervalMs?: number; onError?: (projection: string, error: unknown) => void } = {},
+    private readonly options: {
+      batchSize?: number;
+      pollIntervalMs?: number;
+      onError?: (projection: string, error: unknown) => void;
+      /**
+       * While a rebuild fills a generation: events per batch (default 5,000; larger batches run a little
+       * faster, but what the process keeps in memory grows with them), and rows each member keeps between
+       * batches (default 5,000, see RowCache).
+       */
+      rebuild?: { batchSize?: number; rowsHeld?: number };
+    } = {},
   ) {
     for (const p of projections) this.projections.set(p.name, p);
     this.changes.setMaxListeners(0);
@@ -203,9 +287,9 @@ export class ProjectionRunner {
 
   /**
    * Blue-green rebuild: a new generation of each named projection is filled from the start of the log while
-   * the old one keeps answering (projections rebuilt together share one read of the log); once caught up,
-   * old and new are brought to the same position, compared (the diff report is kept), and the views switch
-   * to the new tables in one transaction, projection by projection.
+   * the old one keeps answering (projections rebuilt together share one read of the log); once filled, old
+   * and new are brought to the same position, compared (the diff report is kept), and the views switch to
+   * the new tables in one transaction, projection by projection, each as soon as it is ready.
    */
   async rebuild(names: string[]): Promise<{ name: string; generation: number; rebuildId: number }[]> {
     for (const name of names) if (!this.projections.has(name)) throw new RangeError(`unknown projection '${name}'`);
@@ -266,54 +350,185 @@ export class ProjectionRunner {
 
   private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
     const started = Date.now();
-    const batchSize = this.options.batchSize ?? 2000;
-    // Catch up together while the live generations keep serving: larger batches, and the next batch is
-    // read while the current one is applied, so the database and this process work at the same time.
-    const members = group.map((g) => g.member);
-    const rebuildBatch = Math.max(batchSize, 5000);
-    const read = (from: number) => this.store.readAll({ fromPosition: from, limit: rebuildBatch }).catch(() => [] as RecordedEvent[]);
-    let next = read(1);
-    while (!this.stopped) {
-      const events = await next;
-      if (events.length === 0) break;
-      next = events.length === rebuildBatch ? read(events[events.length - 1].position + 1) : Promise.resolve([]);
+    const size = this.options.rebuild?.batchSize ?? Number(process.env.RB_BATCH ?? 5000);
+    const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size }), size, group.length);
+    // Each member goes on to its switch as soon as its own generation is filled: what follows the fill
+    // (indexes, comparison) is database work, which then overlaps with the rest of the group.
+    await Promise.all(
+      group.map(async (g, slot) => {
+        const live = this.live.get(g.name)!;
+        const before = this.summarizeLive(live.projection, live.generation).catch(() => null);
+        await this.fill(g.member, feed, slot);
+        await this.switchOver(g, started, before);
+      }),
+    );
+  }
+
+  /**
+   * The bulk of a rebuild: the member follows the log from position 1 (read once for the whole group) on
+   * its own connection, one transaction per batch, until it reaches the end of the log. The new
+   * generation's tables are private to the rebuild (nothing reads them, only this loop writes them, a
+   * crash abandons the rebuild), so the live path's safeguards have nothing to protect here: no row lock on
+   * the checkpoint (no other runner applies a rebuilding generation), no savepoint (a failing member's
+   * transaction simply rolls back), no waiting for the commit to be flushed (a commit lost in a crash is a
+   * rebuild lost anyway). Indexes that no statement of `apply` needs are built once at the end instead of
+   * row by row.
+   */
+  private async fill(member: Member, feed: BatchFeed, slot: number): Promise<void> {
+    try {
+      let restore: string[];
       try {
-        await this.applyBatch(members.filter((m) => !m.failed), events);
-      } catch {
-        break; // the checkpoints did not move; the catch-up below continues from them
+        restore = await this.deferIndexes(member);
+        member.rows = new RowCache(this.dataSource);
+        for (let i = 0; !this.stopped; i++) {
+          const events = await feed.take(slot, i);
+          if (events === null || events.length === 0) break; // end of the log, or it could not be read: the catch-up goes on from the checkpoint
+          await this.applyRebuildBatch(member, events);
+          feed.done(slot, i);
+        }
+      } finally {
+        feed.leave(slot);
+      }
+      if (this.stopped) return;
+      await this.finishFill(member);
+      await this.restoreIndexes(restore);
+    } catch (error) {
+      await this.fail(member, error);
+    }
+  }
+
+  /**
+   * One batch of a rebuild. Rows kept by primary key stay in the member's RowCache across batches, so the
+   * stored checkpoint only moves when they are all written (`finishFill`): until then the tables are behind
+   * the checkpoint kept in memory, which nothing but this rebuild looks at.
+   */
+  private async applyRebuildBatch(member: Member, events: RecordedEvent[]): Promise<void> {
+    const relevant = events.filter((e) => member.handles.has(e.type));
+    if (relevant.length > 0) {
+      try {
+        await this.rebuildTransaction(member, async (em) => {
+          await member.projection.apply(relevant, { em, rows: member.rows!, filling: true });
+          await member.rows!.shrink(em, this.options.rebuild?.rowsHeld ?? Number(process.env.RB_ROWS ?? 5000));
+        });
+      } catch (error) {
+        throw Object.assign(new Error(`event at position ${relevant[0].position} failed: ${(error as Error).message}`), { cause: error });
       }
     }
-    for (const { name, member, reportId } of group) {
-      try {
-        if (member.failed) throw new Error(member.failed);
-        // Take the old generation out of the live loop, bring both to the same position, compare, switch.
-        const old = this.live.get(name)!;
-        const target = await this.store.headPosition();
-        await this.withPaused(name, async () => {
-          await this.catchUpTo([old], target);
-          await this.catchUpTo([member], target);
-          if (member.failed) throw new Error(member.failed);
-          const diff = await this.diff(member.projection, old.generation, member.generation);
-          await this.dataSource.transaction(async (em) => {
-            await this.pointViews(em, member.projection, member.generation);
-            await em.query(`update public.projections set active_generation = $2 where name = $1`, [name, member.generation]);
-            await em.query(`update public.projection_generations set status = 'running' where name = $1 and generation = $2`, [name, member.generation]);
-            await em.query(`update public.projection_generations set status = 'retired' where name = $1 and generation = $2`, [name, old.generation]);
-            const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-            await em.query(
-              `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4 where id = $1`,
-              [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff)],
-            );
-          });
-          this.live.set(name, member);
-          await this.dataSource.query(`drop schema if exists ${schemaOf(name, old.generation)} cascade`);
-        });
-        this.changes.emit('checkpoint');
-      } catch (error) {
-        await this.abandonRebuild(name, member.generation, reportId, String((error as Error).message ?? error));
-      } finally {
-        this.rebuilding.delete(name);
+    member.checkpoint = events[events.length - 1].position;
+    this.changes.emit('checkpoint');
+  }
+
+  /** Writes what the member's RowCache still holds, derives what the projection derives, stores the checkpoint. */
+  private async finishFill(member: Member): Promise<void> {
+    await this.rebuildTransaction(member, async (em) => {
+      await member.rows!.flush(em);
+      if (member.projection.derived) {
+        await em.query(`set local work_mem = '256MB'`); // derived sums group whole tables: in memory, not spilled to disk
+        await member.projection.derived.compute(em);
       }
+      await em.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [member.projection.name, member.generation, member.checkpoint]);
+    });
+    member.rows = undefined;
+  }
+
+  /** A transaction on the member's new generation; its commit is not waited for (see `fill`). */
+  private rebuildTransaction(member: Member, work: (em: EntityManager) => Promise<void>): Promise<void> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`select set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)`, [`${schemaOf(member.projection.name, member.generation)}, public`]);
+      await work(em);
+    });
+  }
+
+  private async fail(member: Member, error: unknown): Promise<void> {
+    member.failed = String((error as Error)?.message ?? error);
+    member.failedAt = Date.now();
+    member.rows = undefined;
+    this.options.onError?.(member.projection.name, (error as Error)?.cause ?? error);
+    await this.dataSource
+      .query(`update public.projection_generations set error = $3, status = 'failed' where name = $1 and generation = $2`, [member.projection.name, member.generation, member.failed])
+      .catch(() => undefined);
+  }
+
+  /**
+   * Drops the indexes of a fresh generation that `apply` does not need and returns what recreates them:
+   * every non-unique index (projections look rows up by primary key only), and the primary keys of the
+   * tables the projection declares append-only.
+   */
+  private async deferIndexes(member: Member): Promise<string[]> {
+    const schema = schemaOf(member.projection.name, member.generation);
+    const bulk = [...(member.projection.appendOnly ?? []), ...(member.projection.derived?.tables ?? [])].map((e) => this.dataSource.getMetadata(e).tableName);
+    const rows: { table: string; index: string; unique: boolean; definition: string; constraint: string | null; constraintDefinition: string | null }[] = await this.dataSource.query(
+      `select t.relname as table, i.relname as index, x.indisunique as unique, pg_get_indexdef(x.indexrelid) as definition,
+              c.conname as constraint, pg_get_constraintdef(c.oid) as "constraintDefinition"
+         from pg_index x
+         join pg_class i on i.oid = x.indexrelid
+         join pg_class t on t.oid = x.indrelid
+         join pg_namespace n on n.oid = t.relnamespace
+         left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid
+        where n.nspname = $1`,
+      [schema],
+    );
+    const restore: string[] = [];
+    for (const r of rows) {
+      if (!r.unique && r.constraint === null) {
+        await this.dataSource.query(`drop index ${schema}."${r.index}"`);
+        restore.push(r.definition);
+      } else if (bulk.includes(r.table) && r.constraint !== null) {
+        await this.dataSource.query(`alter table ${schema}."${r.table}" drop constraint "${r.constraint}"`);
+        restore.push(`alter table ${schema}."${r.table}" add constraint "${r.constraint}" ${r.constraintDefinition}`);
+      }
+    }
+    return restore;
+  }
+
+  /** Builds the deferred indexes: sorting a filled table beats inserting into the index row by row. */
+  private async restoreIndexes(statements: string[]): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`set local maintenance_work_mem = '256MB'`);
+      for (const statement of statements) await em.query(statement);
+    });
+  }
+
+  /** Takes the old generation out of the live loop, brings both to the same position, compares, switches. */
+  private async switchOver(
+    { name, member, reportId }: { name: string; member: Member; reportId: number },
+    started: number,
+    early: Promise<{ checkpoint: number; tables: Map<string, TableSummary> } | null>,
+  ): Promise<void> {
+    try {
+      if (member.failed) throw new Error(member.failed);
+      if (this.stopped) throw new Error('the runner stopped');
+      const old = this.live.get(name)!;
+      const target = await this.store.headPosition();
+      await this.withPaused(name, async () => {
+        await this.catchUpTo([old], target);
+        await this.catchUpTo([member], target);
+        if (member.failed) throw new Error(member.failed);
+        const taken = await early;
+        const [before, after] = await Promise.all([
+          taken?.checkpoint === old.checkpoint ? taken.tables : this.summarize(old.projection, old.generation),
+          this.summarize(member.projection, member.generation),
+        ]);
+        const diff = await this.diff(member.projection, old.generation, member.generation, before, after);
+        await this.dataSource.transaction(async (em) => {
+          await this.pointViews(em, member.projection, member.generation);
+          await em.query(`update public.projections set active_generation = $2 where name = $1`, [name, member.generation]);
+          await em.query(`update public.projection_generations set status = 'running' where name = $1 and generation = $2`, [name, member.generation]);
+          await em.query(`update public.projection_generations set status = 'retired' where name = $1 and generation = $2`, [name, old.generation]);
+          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+          await em.query(
+            `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4 where id = $1`,
+            [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff)],
+          );
+        });
+        this.live.set(name, member);
+        await this.dataSource.query(`drop schema if exists ${schemaOf(name, old.generation)} cascade`);
+      });
+      this.changes.emit('checkpoint');
+    } catch (error) {
+      await this.abandonRebuild(name, member.generation, reportId, String((error as Error).message ?? error));
+    } finally {
+      this.rebuilding.delete(name);
     }
   }
 
@@ -404,7 +619,9 @@ export class ProjectionRunner {
         try {
           if (relevant.length > 0) {
             await em.query(`set local search_path to ${schemaOf(member.projection.name, member.generation)}, public`);
-            await member.projection.apply(relevant, em);
+            const rows = new RowCache(this.dataSource);
+            await member.projection.apply(relevant, { em, rows, filling: false });
+            await rows.flush(em);
           }
           await em.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [...key, Math.max(stored, last)]);
           await em.query('release savepoint member');
@@ -451,33 +668,87 @@ export class ProjectionRunner {
     }
   }
 
-  private async diff(projection: Projection, before: number, after: number): Promise<TableDiff[]> {
-    const out: TableDiff[] = [];
-    for (const table of this.tablesOf(projection)) {
-      const a = `${schemaOf(projection.name, before)}.${table}`;
-      const b = `${schemaOf(projection.name, after)}.${table}`;
-      const columns = async (schema: string) =>
-        (await this.dataSource.query(`select column_name from information_schema.columns where table_schema = $1 and table_name = $2 order by column_name`, [schema, table])).map(
-          (r: any) => r.column_name,
-        );
-      const [ca, cb] = [await columns(schemaOf(projection.name, before)), await columns(schemaOf(projection.name, after))];
-      const [{ n: rowsBefore }] = await this.dataSource.query(`select count(*)::int as n from ${a}`);
-      const [{ n: rowsAfter }] = await this.dataSource.query(`select count(*)::int as n from ${b}`);
-      if (ca.join() !== cb.join()) {
-        out.push({ table, rowsBefore, rowsAfter, onlyBefore: rowsBefore, onlyAfter: rowsAfter, samplesOnlyBefore: [], samplesOnlyAfter: [], schemaChanged: true });
-        continue;
-      }
-      const cols = ca.map((c: string) => `"${c}"`).join(', ');
-      const only = async (x: string, y: string) => {
-        const q = `select to_jsonb(d) as row from (select ${cols} from ${x} except all select ${cols} from ${y}) d`;
-        const [{ n }] = await this.dataSource.query(`select count(*)::int as n from (${q}) c`);
-        const samples = (await this.dataSource.query(`${q} limit 10`)).map((r: any) => r.row);
-        return { n, samples };
-      };
-      const ob = await only(a, b);
-      const oa = await only(b, a);
-      out.push({ table, rowsBefore, rowsAfter, onlyBefore: ob.n, onlyAfter: oa.n, samplesOnlyBefore: ob.samples, samplesOnlyAfter: oa.samples, schemaChanged: false });
+  /**
+   * Per table of a generation: its columns and primary key, and a fingerprint of its content, the row count
+   * and the sum of a 64-bit hash of every row. hash_record_extended hashes each column with its type's own
+   * hash (as a hash join would), so equal values hash equal; where a column type has none, `hash` is null.
+   * With `em`, inside that transaction (one statement after the other), otherwise table by table side by side.
+   */
+  private async summarize(projection: Projection, generation: number, em?: EntityManager): Promise<Map<string, TableSummary>> {
+    const schema = schemaOf(projection.name, generation);
+    const query = (sql: string, params?: unknown[]) => (em ?? this.dataSource).query(sql, params);
+    const one = async (table: string): Promise<[string, TableSummary]> => {
+      const [{ columns, key }] = await query(
+        `select (select coalesce(array_agg(column_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as columns,
+                (select coalesce(array_agg(a.attname::text order by a.attname), '{}') from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+                  where c.conrelid = format('%I.%I', $1::text, $2::text)::regclass and c.contype = 'p') as key`,
+        [schema, table],
+      );
+      const row = `row(${(columns as string[]).map((c) => `t."${c}"`).join(', ')})`;
+      const summed = await query(`select count(*)::int as n, coalesce(sum(hash_record_extended(${row}, 0)), 0)::text as hash from ${schema}."${table}" t`).then(
+        (r: any[]) => ({ rows: r[0].n, hash: r[0].hash }),
+        async () => ({ rows: (await query(`select count(*)::int as n from ${schema}."${table}"`))[0].n, hash: null }),
+      );
+      return [table, { columns, key, ...summed }];
+    };
+    const tables = this.tablesOf(projection);
+    if (em) {
+      const out = new Map<string, TableSummary>();
+      for (const table of tables) out.set(...(await one(table)));
+      return out;
     }
-    return out;
+    return new Map(await Promise.all(tables.map(one)));
+  }
+
+  /**
+   * The live generation summed up, with the checkpoint it reflects (one snapshot). Taken while the new
+   * generation fills, when the database has time to spare; it still holds at the switch if the live
+   * generation did not move since (a live batch moves its checkpoint with its tables).
+   */
+  private async summarizeLive(projection: Projection, generation: number): Promise<{ checkpoint: number; tables: Map<string, TableSummary> }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const [{ checkpoint }] = await em.query(`select checkpoint from public.projection_generations where name = $1 and generation = $2`, [projection.name, generation]);
+      return { checkpoint: Number(checkpoint), tables: await this.summarize(projection, generation, em) };
+    });
+  }
+
+  /**
+   * Compares every table of the two generations row for row, as multisets (`onlyBefore`: rows of the old
+   * generation with no identical row in the new one). Equal fingerprints (see `summarize`) mean equal
+   * tables, short of a hash collision: the usual outcome, at the cost of one scan per table. Otherwise a
+   * full join on the primary key counts the differences exactly and samples are taken. A table whose
+   * columns or primary key changed is reported as such.
+   */
+  private diff(projection: Projection, before: number, after: number, summaryBefore: Map<string, TableSummary>, summaryAfter: Map<string, TableSummary>): Promise<TableDiff[]> {
+    return Promise.all(
+      this.tablesOf(projection).map(async (table): Promise<TableDiff> => {
+        const [a, b] = [summaryBefore.get(table)!, summaryAfter.get(table)!];
+        const same = { table, rowsBefore: a.rows, rowsAfter: b.rows, samplesOnlyBefore: [] as unknown[], samplesOnlyAfter: [] as unknown[] };
+        if (a.columns.join() !== b.columns.join() || a.key.join() !== b.key.join() || a.key.length === 0) {
+          return { ...same, onlyBefore: a.rows, onlyAfter: b.rows, schemaChanged: true };
+        }
+        if (a.hash !== null && a.hash === b.hash && a.rows === b.rows) return { ...same, onlyBefore: 0, onlyAfter: 0, schemaChanged: false };
+        const [ta, tb] = [`${schemaOf(projection.name, before)}."${table}"`, `${schemaOf(projection.name, after)}."${table}"`];
+        const q = (c: string) => `"${c}"`;
+        const row = (alias: string) => `row(${a.columns.map((c) => `${alias}.${q(c)}`).join(', ')})`;
+        const k = q(a.key[0]);
+        const [counts] = await this.dataSource.query(
+          `select count(*) filter (where a.${k} is not null and (b.${k} is null or ${row('a')} is distinct from ${row('b')}))::int as "onlyBefore",
+                  count(*) filter (where b.${k} is not null and (a.${k} is null or ${row('a')} is distinct from ${row('b')}))::int as "onlyAfter"
+             from ${ta} a full join ${tb} b on ${a.key.map((c) => `a.${q(c)} = b.${q(c)}`).join(' and ')}`,
+        );
+        const cols = a.columns.map(q).join(', ');
+        const samples = async (n: number, x: string, y: string) =>
+          n === 0 ? [] : (await this.dataSource.query(`select to_jsonb(d) as row from (select ${cols} from ${x} except all select ${cols} from ${y}) d limit 10`)).map((r: any) => r.row);
+        return {
+          ...same,
+          onlyBefore: counts.onlyBefore,
+          onlyAfter: counts.onlyAfter,
+          samplesOnlyBefore: await samples(counts.onlyBefore, ta, tb),
+          samplesOnlyAfter: await samples(counts.onlyAfter, tb, ta),
+          schemaChanged: false,
+        };
+      }),
+    );
   }
 }
