@@ -94,7 +94,7 @@ interface TableSummary {
 
 const RETRY_FAILED_AFTER_MS = 10_000;
 /** How many batches the fastest member of a rebuild may be ahead of the slowest (what bounds its memory). */
-const REBUILD_MAX_AHEAD = Number(process.env.RB_AHEAD ?? 2);
+const REBUILD_MAX_AHEAD = 2;
 
 /**
  * One read of the log shared by the members of a rebuild, each going through it at its own pace: batch i
@@ -350,7 +350,7 @@ export class ProjectionRunner {
 
   private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
     const started = Date.now();
-    const size = this.options.rebuild?.batchSize ?? Number(process.env.RB_BATCH ?? 5000);
+    const size = this.options.rebuild?.batchSize ?? 5000;
     const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size }), size, group.length);
     // Each member goes on to its switch as soon as its own generation is filled: what follows the fill
     // (indexes, comparison) is database work, which then overlaps with the rest of the group.
@@ -408,7 +408,7 @@ export class ProjectionRunner {
       try {
         await this.rebuildTransaction(member, async (em) => {
           await member.projection.apply(relevant, { em, rows: member.rows!, filling: true });
-          await member.rows!.shrink(em, this.options.rebuild?.rowsHeld ?? Number(process.env.RB_ROWS ?? 5000));
+          await member.rows!.shrink(em, this.options.rebuild?.rowsHeld ?? 5000);
         });
       } catch (error) {
         throw Object.assign(new Error(`event at position ${relevant[0].position} failed: ${(error as Error).message}`), { cause: error });
