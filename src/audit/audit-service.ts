@@ -4,7 +4,7 @@ import type { ChainSequencer } from './chain-sequencer.js';
 import { noteVerifierKey, publicKeyPem, publicKeyRawBase64, toSignedNote, verifyCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import type { StoredCheckpoint } from './checkpoint-store.js';
 import { GENESIS_HASH } from './hashing.js';
-import { MerkleTree } from './merkle.js';
+import { HASH_SIZE, MerkleTree, PositionList, sha256 } from './merkle.js';
 import { bundleCheckpointLine, bundleEventLine } from './verify-bundle.js';
 
 /**
@@ -95,30 +95,30 @@ export class AuditService {
   /** Rebuilds the tree from the stored hashes and holds every checkpoint against it. */
   private async verifyCheckpoints(chain: ChainVerification): Promise<Omit<FullVerification, keyof ChainVerification | 'full'> & Partial<ChainVerification>> {
     const tree = new MerkleTree();
-    const positions: number[] = [];
-    const hashes: string[] = [];
+    const positions = new PositionList();
     for (let after = 0; ; ) {
       const { rows } = await this.pool.query<{ position: string | number; hash: Buffer }>(
         'select position, hash from event_hashes where position > $1 and position <= $2 order by position limit 10000',
         [after, chain.headPosition],
       );
       for (const row of rows) {
-        tree.append(row.hash);
+        // A stored hash that is not 32 bytes was written by someone else: it still takes its leaf (as a
+        // digest of itself), so the roots it changes show which checkpoints no longer hold.
+        tree.append(row.hash.length === HASH_SIZE ? row.hash : sha256(row.hash));
         positions.push(Number(row.position));
-        hashes.push(row.hash.toString('hex'));
       }
       if (rows.length < 10_000) break;
-      after = positions[positions.length - 1];
+      after = positions.last()!;
     }
     let checkpointsChecked = 0;
     // The trusted prefix: leaves covered by the newest checkpoint that held so far.
     let trustedSize = 0;
     for await (const cp of this.sequencer.checkpoints.all()) {
-      const reason = this.checkpointFault(cp, tree, positions, hashes);
+      const reason = this.checkpointFault(cp, tree, positions);
       if (reason) {
         const out = { checkpointsChecked, invalidCheckpoint: { id: cp.id, treeSize: cp.treeSize, reason } };
         // A checkpoint that no longer holds places the fault after the prefix the earlier ones vouch for.
-        const firstInvalidPosition = trustedSize < positions.length ? positions[trustedSize] : (positions.at(-1) ?? 0) + 1;
+        const firstInvalidPosition = trustedSize < positions.length ? positions.at(trustedSize) : (positions.last() ?? 0) + 1;
         if (chain.valid) return { ...out, valid: false, firstInvalidPosition };
         return { ...out, valid: false, firstInvalidPosition: Math.min(chain.firstInvalidPosition ?? firstInvalidPosition, firstInvalidPosition) };
       }
@@ -128,7 +128,7 @@ export class AuditService {
     return { checkpointsChecked };
   }
 
-  private checkpointFault(cp: StoredCheckpoint, tree: MerkleTree, positions: number[], hashes: string[]): string | null {
+  private checkpointFault(cp: StoredCheckpoint, tree: MerkleTree, positions: PositionList): string | null {
     if (cp.keyId === this.signingKey.keyId) {
       const verdict = verifyCheckpoint(cp, this.signingKey);
       if (!verdict.valid) return verdict.reason;
@@ -136,8 +136,8 @@ export class AuditService {
     // A checkpoint signed with a retired key cannot be checked here; its root still must match.
     if (cp.treeSize > tree.size) return `it covers ${cp.treeSize} events, the stored chain has ${tree.size}`;
     if (tree.root(cp.treeSize).toString('hex') !== cp.rootHash) return 'the stored chain no longer has the signed root';
-    const headPosition = cp.treeSize === 0 ? 0 : positions[cp.treeSize - 1];
-    const headHash = cp.treeSize === 0 ? GENESIS_HASH : hashes[cp.treeSize - 1];
+    const headPosition = cp.treeSize === 0 ? 0 : positions.at(cp.treeSize - 1);
+    const headHash = cp.treeSize === 0 ? GENESIS_HASH : tree.leafAt(cp.treeSize - 1).toString('hex');
     if (headPosition !== cp.headPosition || headHash !== cp.headHash) return 'the signed head is not the stored chain\'s event at that size';
     return null;
   }

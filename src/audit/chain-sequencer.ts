@@ -4,7 +4,7 @@ import { ChainStore, type ChainHead } from './chain-store.js';
 import { signCheckpoint, type SigningKey } from './checkpoint.js';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
 import { GENESIS_HASH } from './hashing.js';
-import { HashList, MerkleTree } from './merkle.js';
+import { MerkleTree, PositionList } from './merkle.js';
 
 /**
  * The sequencer of the hash chain. Appends are never serialised for the chain's sake: writers commit events
@@ -53,10 +53,9 @@ export class ChainSequencer {
   /** The log as recorded (no upcasters). */
   readonly log: PostgresEventStore;
 
+  /** Leaf i is the chain hash of the i-th chained event; positions[i] is that event's position. */
   private tree = new MerkleTree();
-  /** Chain hash of leaf i (the leaf data), and the position of the event it is. */
-  private chainHashes = new HashList();
-  private positions: number[] = [];
+  private positions = new PositionList();
 
   private mutex: Promise<unknown> = Promise.resolve();
   private running = false;
@@ -122,29 +121,20 @@ export class ChainSequencer {
 
   /** The head of the chain as the tree mirrors it. */
   head(size = this.size): ChainHead {
-    return size === 0 ? { position: 0, hash: GENESIS_HASH } : { position: this.positions[size - 1], hash: this.chainHashes.at(size - 1).toString('hex') };
+    return size === 0 ? { position: 0, hash: GENESIS_HASH } : { position: this.positions.at(size - 1), hash: this.tree.leafAt(size - 1).toString('hex') };
   }
 
   /** Leaf index of the event at `position`, or -1 when the chain has no such event (a gap, or not chained yet). */
   leafIndexOf(position: number): number {
-    let lo = 0;
-    let hi = this.positions.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const p = this.positions[mid];
-      if (p === position) return mid;
-      if (p < position) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return this.positions.indexOf(position);
   }
 
   positionAt(index: number): number {
-    return this.positions[index];
+    return this.positions.at(index);
   }
 
   chainHashAt(index: number): string {
-    return this.chainHashes.at(index).toString('hex');
+    return this.tree.leafAt(index).toString('hex');
   }
 
   root(size = this.size): string {
@@ -229,14 +219,13 @@ export class ChainSequencer {
   private async syncTree(): Promise<void> {
     const batch = 10_000;
     for (;;) {
-      const after = this.positions.length ? this.positions[this.positions.length - 1] : 0;
+      const after = this.positions.last() ?? 0;
       const { rows } = await this.pool.query<{ position: string | number; hash: Buffer }>(
         'select position, hash from event_hashes where position > $1 order by position limit $2',
         [after, batch],
       );
       for (const row of rows) {
         this.tree.append(row.hash);
-        this.chainHashes.push(row.hash);
         this.positions.push(Number(row.position));
       }
       if (rows.length < batch) return;

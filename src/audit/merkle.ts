@@ -14,8 +14,13 @@ import { createHash } from 'node:crypto';
  *
  * How it stays fast at a million leaves: every subtree the RFC's recursion can visit splits into a
  * "perfect" left part (2^j leaves starting at a multiple of 2^j) and a smaller rest. The tree stores the
- * hash of every perfect subtree (level j keeps one hash per complete block of 2^j leaves: about 2n hashes
- * in all), so a root of any size, an inclusion proof or a consistency proof costs O(log n) hashing.
+ * hash of every perfect subtree of 16 leaves or more (level j >= 4 keeps one hash per complete block of
+ * 2^j leaves: about n / 8 hashes in all); one below that is hashed again from its at most 8 leaves when
+ * asked for. So a root of any size, an inclusion proof or a consistency proof costs O(log n) hashing.
+ *
+ * How it stays small: the leaves are kept as they are (the chain hashes, 32 bytes each), not their leaf
+ * hashes, so the tree is the one copy of the chain a process holds: about 36 bytes a leaf in all, plus the
+ * room a doubling buffer keeps.
  */
 
 export const HASH_SIZE = 32;
@@ -58,7 +63,7 @@ function isPowerOfTwo(n: number): boolean {
  * A growable array of 32-byte hashes in one buffer: a million leaves cost one allocation per doubling,
  * not a million small Buffers.
  */
-export class HashList {
+class HashList {
   private bytes = Buffer.alloc(HASH_SIZE * 64);
   length = 0;
 
@@ -78,41 +83,91 @@ export class HashList {
   }
 }
 
-export class MerkleTree {
-  /** levels[j][i] = hash of the perfect subtree over leaves [i * 2^j, (i + 1) * 2^j). levels[0] = leaf hashes. */
-  private readonly levels: HashList[] = [new HashList()];
+/** Perfect subtrees below this level are not stored: one costs at most 2^LOWEST_KEPT - 1 hashes to redo. */
+const LOWEST_KEPT = 4;
 
-  /** `leaves` are leaf data (chain hashes as bytes), not leaf hashes. */
+/** A growable array of positions (whole numbers below 2^53) in one Float64Array, outside the JS heap. */
+export class PositionList {
+  private values = new Float64Array(64);
+  length = 0;
+
+  push(position: number): void {
+    if (this.length === this.values.length) {
+      const bigger = new Float64Array(this.values.length * 2);
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[this.length++] = position;
+  }
+
+  at(i: number): number {
+    return this.values[i];
+  }
+
+  last(): number | undefined {
+    return this.length ? this.values[this.length - 1] : undefined;
+  }
+
+  /** The index of `position` (the list is ascending), or -1. */
+  indexOf(position: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const p = this.values[mid];
+      if (p === position) return mid;
+      if (p < position) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
+
+export class MerkleTree {
+  /** The leaf data (chain hashes, 32 bytes each), in order. */
+  private readonly leaves = new HashList();
+  /**
+   * levels[j][i] = hash of the perfect subtree over leaves [i * 2^j, (i + 1) * 2^j), for j >= LOWEST_KEPT
+   * (the slots below stay empty).
+   */
+  private readonly levels: HashList[] = [];
+
+  /** `leaves` are leaf data (chain hashes as bytes, 32 each), not leaf hashes. */
   constructor(leaves: Iterable<Uint8Array> = []) {
     for (const leaf of leaves) this.append(leaf);
   }
 
   get size(): number {
-    return this.levels[0].length;
+    return this.leaves.length;
   }
 
   append(leaf: Uint8Array): void {
-    this.appendLeafHash(leafHash(leaf));
-  }
-
-  /** Appends an already computed leaf hash (SHA-256(0x00 || leaf)). */
-  appendLeafHash(hash: Uint8Array): void {
-    if (hash.length !== HASH_SIZE) throw new RangeError(`a leaf hash has ${HASH_SIZE} bytes, got ${hash.length}`);
-    this.levels[0].push(hash);
-    // Each time a block of 2^(j+1) leaves completes, its hash joins level j + 1 (like carrying in binary addition).
-    for (let j = 0; ; j++) {
+    if (leaf.length !== HASH_SIZE) throw new RangeError(`a leaf has ${HASH_SIZE} bytes, got ${leaf.length}`);
+    this.leaves.push(leaf);
+    const n = this.leaves.length;
+    const block = 2 ** LOWEST_KEPT;
+    if (n % block !== 0) return;
+    // A block of 2^LOWEST_KEPT leaves is complete: its hash joins the lowest kept level, and each time two
+    // blocks of level j pair up, theirs joins level j + 1 (like carrying in binary addition).
+    this.levelAt(LOWEST_KEPT).push(this.hashFromLeaves(n - block, n));
+    for (let j = LOWEST_KEPT; ; j++) {
       const level = this.levels[j];
       if (level.length % 2 !== 0) break;
       const pair = level.length - 2;
-      if (!this.levels[j + 1]) this.levels.push(new HashList());
-      this.levels[j + 1].push(nodeHash(level.at(pair), level.at(pair + 1)));
+      this.levelAt(j + 1).push(nodeHash(level.at(pair), level.at(pair + 1)));
     }
+  }
+
+  /** The leaf data at `index` (a copy). */
+  leafAt(index: number): Buffer {
+    this.checkSize(index + 1);
+    return Buffer.from(this.leaves.at(index));
   }
 
   /** The leaf hash at `index`. */
   leafHashAt(index: number): Buffer {
     this.checkSize(index + 1);
-    return Buffer.from(this.levels[0].at(index));
+    return leafHash(this.leaves.at(index));
   }
 
   /** MTH(D[0:size]): the root of the tree as it was when it had `size` leaves. */
@@ -176,10 +231,27 @@ export class MerkleTree {
     const n = hi - lo;
     if (isPowerOfTwo(n) && lo % n === 0) {
       const level = Math.log2(n);
-      return Buffer.from(this.levels[level].at(lo / n));
+      if (level >= LOWEST_KEPT) return Buffer.from(this.levels[level].at(lo / n));
+      return this.hashFromLeaves(lo, hi);
     }
     const k = splitPoint(n);
     return nodeHash(this.subtreeHash(lo, lo + k), this.subtreeHash(lo + k, hi));
+  }
+
+  /** MTH(D[lo:hi]) of a perfect subtree (a power of two of leaves), hashed from its leaves. */
+  private hashFromLeaves(lo: number, hi: number): Buffer {
+    let row: Buffer[] = [];
+    for (let i = lo; i < hi; i++) row.push(leafHash(this.leaves.at(i)));
+    while (row.length > 1) {
+      const up: Buffer[] = [];
+      for (let i = 0; i < row.length; i += 2) up.push(nodeHash(row[i], row[i + 1]));
+      row = up;
+    }
+    return row[0];
+  }
+
+  private levelAt(j: number): HashList {
+    return (this.levels[j] ??= new HashList());
   }
 
   private checkSize(size: number): void {

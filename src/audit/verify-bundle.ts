@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { parsePublicKey, verifyCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import { GENESIS_HASH, eventHash, isHexHash, type HashedEvent } from './hashing.js';
-import { HashList, MerkleTree } from './merkle.js';
+import { MerkleTree, PositionList } from './merkle.js';
 
 /**
  * The offline verifier: checks an exported bundle without the database or the service, so an auditor can
@@ -116,8 +116,7 @@ export class BundleVerifier {
   /** Hash recomputed from genesis over the events as given: what the Merkle root and the head are built from. */
   private recomputedPrev = GENESIS_HASH;
   private readonly tree = new MerkleTree();
-  private readonly chain = new HashList();
-  private readonly positions: number[] = [];
+  private readonly positions = new PositionList();
   private checkpoint: BundleCheckpointLine | null = null;
   private checkpointLine = 0;
 
@@ -204,7 +203,6 @@ export class BundleVerifier {
 
     this.statedPrev = event.hash;
     this.recomputedPrev = recomputed;
-    this.chain.push(Buffer.from(this.recomputedPrev, 'hex'));
     this.tree.append(Buffer.from(this.recomputedPrev, 'hex'));
     this.positions.push(position);
     this.firstPosition ??= position;
@@ -282,8 +280,8 @@ export class BundleVerifier {
         line,
       );
     }
-    const headPosition = cp.treeSize === 0 ? 0 : this.positions[cp.treeSize - 1];
-    const headHash = cp.treeSize === 0 ? GENESIS_HASH : this.chain.at(cp.treeSize - 1).toString('hex');
+    const headPosition = cp.treeSize === 0 ? 0 : this.positions.at(cp.treeSize - 1);
+    const headHash = cp.treeSize === 0 ? GENESIS_HASH : this.tree.leafAt(cp.treeSize - 1).toString('hex');
     report.headMatches = headPosition === cp.headPosition && headHash === cp.headHash;
     if (!report.headMatches) {
       const what = headPosition === cp.headPosition ? `its chain hash is not the signed head hash` : `the signed head is position ${cp.headPosition}`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { MerkleTree, emptyRoot, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
+import { MerkleTree, PositionList, emptyRoot, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 import { k, MTH, PATH, PROOF } from '../support/rfc9162.js';
 
 // The independent RFC 9162 reference implementation (the recursive definitions) lives in test/support/rfc9162.ts.
@@ -107,6 +107,18 @@ describe('MerkleTree against the RFC 9162 definitions', () => {
     expect(() => tree.consistencyProof(6, 5)).toThrow(RangeError);
     expect(() => tree.root(MAX + 1)).toThrow(RangeError);
   });
+
+  it('keeps its leaves as given (the one copy of the chain hashes) and refuses a leaf that is not 32 bytes', () => {
+    D.forEach((leaf, i) => {
+      expect(tree.leafAt(i).equals(leaf)).toBe(true);
+      expect(tree.leafHashAt(i).toString('hex')).toBe(MTH([leaf]).toString('hex'));
+    });
+    const other = new MerkleTree(D.slice(0, 3));
+    expect(() => other.append(Buffer.alloc(31))).toThrow(RangeError);
+    expect(() => other.append(Buffer.alloc(33))).toThrow(RangeError);
+    expect(other.size).toBe(3);
+    expect(() => other.leafAt(3)).toThrow(RangeError);
+  });
 });
 
 describe('MerkleTree on random sizes (fast-check)', () => {
@@ -138,7 +150,7 @@ describe('MerkleTree on random sizes (fast-check)', () => {
 
   it('a tree grown leaf by leaf keeps every earlier root', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 40 }), { minLength: 1, maxLength: 80 }), (data) => {
+      fc.property(fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { minLength: 1, maxLength: 80 }), (data) => {
         const grown = new MerkleTree();
         const roots: string[] = [];
         for (const leaf of data) {
@@ -151,6 +163,26 @@ describe('MerkleTree on random sizes (fast-check)', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('PositionList', () => {
+  it('grows past its first buffer, keeps every position, and finds them (or -1 for a gap)', () => {
+    const list = new PositionList();
+    expect(list.last()).toBeUndefined();
+    expect(list.indexOf(1)).toBe(-1);
+    // Positions with gaps, as the log has them, and one beyond 2^32.
+    const positions = Array.from({ length: 1000 }, (_, i) => i * 3 + 1).concat([2 ** 40]);
+    for (const p of positions) list.push(p);
+    expect(list.length).toBe(positions.length);
+    expect(list.last()).toBe(2 ** 40);
+    positions.forEach((p, i) => {
+      expect(list.at(i)).toBe(p);
+      expect(list.indexOf(p)).toBe(i);
+    });
+    expect(list.indexOf(2)).toBe(-1);
+    expect(list.indexOf(0)).toBe(-1);
+    expect(list.indexOf(2 ** 40 + 1)).toBe(-1);
   });
 });
 
