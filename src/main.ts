@@ -3,12 +3,14 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './config/embedded-postgres.js';
+import { boundHeapGrowth } from './config/heap.js';
 
 /**
  * Starts the service: checks the environment, starts the embedded PostgreSQL when DATABASE_URL is unset,
  * listens, and on SIGTERM/SIGINT finishes the requests in flight before stopping everything.
  */
 async function main(): Promise<void> {
+  boundHeapGrowth();
   let config;
   try {
     config = loadConfig(process.env);

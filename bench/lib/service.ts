@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { boundHeapGrowth } from '../../src/config/heap.js';
 
 /**
  * The service under test, in its own process (as in production: the load generator and the harness do not
@@ -112,6 +113,7 @@ export class ServiceProcess {
 
 // ---- the child side
 async function serve(): Promise<void> {
+  boundHeapGrowth(); // as src/main.ts does
   const start = performance.timeOrigin + performance.now();
   const config = loadConfig(process.env);
   let running: RunningApp;
