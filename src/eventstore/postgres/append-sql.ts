@@ -77,6 +77,9 @@ select * from written`;
  * Any number of events on any number of streams. $1 stream ids, $2 expected codes (per stream); per event:
  * $3 its stream (1-based index into $1), $4 its place in that stream's events (1-based), $5 id, $6 type,
  * $7 schema version, $8 data, $9 metadata, $10 effective date; $11-$16 idempotency as above.
+ * It answers one row for the whole append (none when refused): the positions and stream versions of the
+ * events in their order, comma-separated, and the recording time they share (a hundred rows with a
+ * timestamp each cost the client more to parse than the append itself).
  */
 export const APPEND_MANY_SQL = `
 with ${drawn('cardinality($5::uuid[])')},
@@ -95,4 +98,8 @@ written as (
   ${ANSWER}
 ),
 ${remembered(11)}
-select * from written`;
+select array_to_string(array_agg(position order by position), ',') as positions,
+       array_to_string(array_agg(stream_version order by position), ',') as versions,
+       min(recorded_at) as recorded_at
+from written
+having count(*) > 0`;

@@ -46,11 +46,15 @@ interface EventRow {
 const EVENT_COLUMNS = `position, id, stream_id, stream_version, type, schema_version, data, metadata,
   to_char(effective_on, 'YYYY-MM-DD') as effective_on, recorded_at`;
 
-/** An event APPEND_ONE_SQL / APPEND_MANY_SQL wrote. */
+/**
+ * What an append statement answers when it writes: APPEND_ONE_SQL the event's row, APPEND_MANY_SQL one row
+ * for all its events (positions and versions comma-separated, in the events' order).
+ */
 interface WrittenRow {
   position: number;
-  stream_id: string;
   stream_version: number;
+  positions: string;
+  versions: string;
   recorded_at: Date;
 }
 
@@ -135,20 +139,24 @@ export class PostgresEventStore implements EventStore {
               ...remember,
             ],
           };
-    const rows = await this.runAppend(nonEmpty, query, idempotency);
-    rows.sort((a, b) => a.position - b.position);
-    this.appended.emit('appended', rows[rows.length - 1].position);
-    const recorded: RecordedEvent[] = rows.map((row, i) => ({
+    const answer = await this.runAppend(nonEmpty, query, idempotency);
+    // Event i got the i-th position (drawn in order) and the i-th stream version of the answer.
+    const streamOf = nonEmpty.flatMap((a) => a.events.map(() => a.streamId));
+    const positions = all.length === 1 ? [answer[0].position] : answer[0].positions.split(',').map(Number);
+    const streamVersions = all.length === 1 ? [answer[0].stream_version] : answer[0].versions.split(',').map(Number);
+    const recordedAt = answer[0].recorded_at.toISOString();
+    this.appended.emit('appended', positions[positions.length - 1]);
+    const recorded: RecordedEvent[] = all.map((event, i) => ({
       id: ids[i],
-      streamId: row.stream_id,
-      streamVersion: row.stream_version,
-      position: row.position,
-      type: all[i].type,
+      streamId: streamOf[i],
+      streamVersion: streamVersions[i],
+      position: positions[i],
+      type: event.type,
       schemaVersion: schemaVersions[i],
-      data: all[i].data,
-      metadata: all[i].metadata,
-      effectiveOn: all[i].effectiveOn ?? null,
-      recordedAt: row.recorded_at.toISOString(),
+      data: event.data,
+      metadata: event.metadata,
+      effectiveOn: event.effectiveOn ?? null,
+      recordedAt,
     }));
     const versions = new Map<string, number>();
     for (const e of recorded) versions.set(e.streamId, Math.max(versions.get(e.streamId) ?? 0, e.streamVersion));
