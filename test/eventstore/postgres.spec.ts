@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import { PostgresEventStore, READ_STREAMS_SQL } from '../../src/eventstore/postgres/store.js';
 import { freshDatabase, testTargets } from '../support/databases.js';
 import { eventStoreContract } from './contract.js';
 import { migrations } from '../../src/eventstore/postgres/migrations.js';
@@ -40,6 +40,34 @@ for (const target of testTargets()) {
       expect(rows.length).toBe(5); // one per stream k-0..k-3, and the idempotent append once
       for (let i = 1; i < rows.length; i++) expect(rows[i].recorded_at.getTime()).toBeGreaterThanOrEqual(rows[i - 1].recorded_at.getTime());
       await store.close();
+    });
+
+    it('reads several streams by index, never by scanning the events table (with statistics or without)', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url);
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      for (let b = 0; b < 30; b++) {
+        await store.appendMulti(Array.from({ length: 10 }, (_, s) => ({ streamId: `r-${b}-${s}`, expectedVersion: 'no-stream' as const, events: Array.from({ length: 10 }, () => ({ type: 'A', data: {}, metadata: meta })) })));
+      }
+      const client = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan' });
+      await client.connect();
+      const scans = (node: any): string[] => [
+        ...(node['Node Type'] === 'Seq Scan' ? [node['Relation Name']] : []),
+        ...(node.Plans ?? []).flatMap(scans),
+      ];
+      try {
+        await client.query(`prepare read_streams(text[], int[]) as ${READ_STREAMS_SQL}`);
+        for (const analyzed of [false, true]) {
+          if (analyzed) await client.query('analyze events');
+          const { rows } = await client.query(`explain (format json) execute read_streams('{r-1-1,r-2-2,r-29-9}', '{1,5,1}')`);
+          expect(scans(rows[0]['QUERY PLAN'][0].Plan)).not.toContain('events');
+        }
+        const read = await store.readStreams([{ streamId: 'r-1-1' }, { streamId: 'r-2-2', fromVersion: 5 }, { streamId: 'r-29-9' }]);
+        expect([...read.values()].map((events) => events.map((e) => e.streamVersion))).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+      } finally {
+        await client.end();
+        await store.close();
+      }
     });
 
     it('gives a smaller position to a smaller transaction id, whatever the concurrency (what readAll relies on)', async () => {

@@ -46,6 +46,15 @@ interface EventRow {
 const EVENT_COLUMNS = `position, id, stream_id, stream_version, type, schema_version, data, metadata,
   to_char(effective_on, 'YYYY-MM-DD') as effective_on, recorded_at`;
 
+/** Several streams, each from its own version: $1 stream ids, $2 first versions. */
+export const READ_STREAMS_SQL = `select e.* from unnest($1::text[], $2::int[]) as wanted(sid, from_version)
+  cross join lateral (
+    select ${EVENT_COLUMNS} from events
+     where stream_id = wanted.sid and stream_version >= wanted.from_version
+    offset 0
+  ) as e
+  order by e.stream_id, e.stream_version`;
+
 /**
  * What an append statement answers when it writes: APPEND_ONE_SQL the event's row, APPEND_MANY_SQL one row
  * for all its events (positions and versions comma-separated, in the events' order).
@@ -230,10 +239,11 @@ export class PostgresEventStore implements EventStore {
   async readStreams(requests: { streamId: string; fromVersion?: number }[]): Promise<Map<string, RecordedEvent[]>> {
     const out = new Map<string, RecordedEvent[]>(requests.map((r) => [r.streamId, []]));
     if (requests.length === 0) return out;
+    // One index look-up per stream. As a plain join the planner (which takes an array parameter to hold ten
+    // elements) may hash the whole events table instead: a full scan per command on a large ledger. The
+    // `offset 0` keeps the per-stream subquery from being flattened into such a join.
     const { rows } = await this.pool.query<EventRow>(
-      `select ${EVENT_COLUMNS} from events
-         join unnest($1::text[], $2::int[]) as wanted(sid, from_version) on stream_id = sid and stream_version >= from_version
-        order by stream_id, stream_version`,
+      READ_STREAMS_SQL,
       [requests.map((r) => r.streamId), requests.map((r) => r.fromVersion ?? 1)],
     );
     for (const row of rows) out.get(row.stream_id)!.push(this.toRecorded(row));
