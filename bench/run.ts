@@ -13,7 +13,7 @@ import { generateLedger } from './lib/ledger.js';
 import { startBenchDatabase } from './lib/pg.js';
 import { ourOrderedRead, rawOrderedRead } from './lib/reads.js';
 import { ServiceProcess, type RebuildFigures } from './lib/service.js';
-import { median, medianOf } from './lib/stats.js';
+import { median, medianOf, medianOfInterleaved } from './lib/stats.js';
 
 /**
  * `npm run bench [-- --quick] [-- --events N] [-- --seed S]`: the ledger against the machine's limit (raw pg)
@@ -97,23 +97,34 @@ async function main(): Promise<void> {
       await raw.singleRows(4, 200);
       await peer.singleAppends(4, 200);
       await ours.singleAppends(4, 200);
-      const figure = async (name: string, measure: () => Promise<{ eventsPerSecond: number; p50: number; p99: number }>) => {
-        const m = await medianOf(P.runs, measure);
-        log(`  ${name}: ${round(m.eventsPerSecond)} events/s (p50 ${round(m.p50, 2)} ms, p99 ${round(m.p99, 2)} ms)`);
-        return add({ name, unit: 'events/s', value: round(m.eventsPerSecond), p50: round(m.p50, 2), p99: round(m.p99, 2), samples: m.samples.map((s) => round(s)) });
+      // The figures compared with each other are measured in turns (raw, peer, ours, raw, peer, ours, ...),
+      // so that their ratios do not depend on how the machine drifted between one block and the next.
+      const figures = async (group: [string, () => Promise<{ eventsPerSecond: number; p50: number; p99: number }>][]) => {
+        const measured = await medianOfInterleaved(P.runs, group.map(([, measure]) => measure));
+        group.forEach(([name], i) => {
+          const m = measured[i];
+          log(`  ${name}: ${round(m.eventsPerSecond)} events/s (p50 ${round(m.p50, 2)} ms, p99 ${round(m.p99, 2)} ms)`);
+          add({ name, unit: 'events/s', value: round(m.eventsPerSecond), p50: round(m.p50, 2), p99: round(m.p99, 2), samples: m.samples.map((x) => round(x)) });
+        });
       };
-      // Interleaved by concurrency so that the three compared figures see the same machine state.
       for (const clients of [1, 16]) {
-        await figure(`raw insert, 1 row/tx, ${clients} client${clients > 1 ? 's' : ''}`, () => raw.singleRows(clients, P.dbMs));
-        await figure(`peer (emmett) append 1 event, ${clients} client${clients > 1 ? 's' : ''}`, () => peer.singleAppends(clients, P.dbMs));
-        await figure(`ours append 1 event, ${clients} client${clients > 1 ? 's' : ''}`, () => ours.singleAppends(clients, P.dbMs));
+        const c = `${clients} client${clients > 1 ? 's' : ''}`;
+        await figures([
+          [`raw insert, 1 row/tx, ${c}`, () => raw.singleRows(clients, P.dbMs)],
+          [`peer (emmett) append 1 event, ${c}`, () => peer.singleAppends(clients, P.dbMs)],
+          [`ours append 1 event, ${c}`, () => ours.singleAppends(clients, P.dbMs)],
+        ]);
       }
-      await figure('raw insert, 1 row/tx, 32 clients', () => raw.singleRows(32, P.dbMs));
-      // Diagnostic: what a NOTIFY in each appending transaction would cost at 16 clients (appends send none).
-      await figure('raw insert + pg_notify, 1 row/tx, 16 clients', () => raw.singleRows(16, P.dbMs, { notify: true }));
-      await figure('raw unnest batch of 100, 1 client', () => raw.unnestBatches(100, 1, P.dbMs));
-      await figure('peer (emmett) append batch of 100, 1 client', () => peer.batches(100, 1, P.dbMs));
-      await figure('ours append batch of 100, 1 client', () => ours.batches(100, 1, P.dbMs));
+      await figures([
+        ['raw insert, 1 row/tx, 32 clients', () => raw.singleRows(32, P.dbMs)],
+        // Diagnostic: what a NOTIFY in each appending transaction would cost at 16 clients (appends send none).
+        ['raw insert + pg_notify, 1 row/tx, 16 clients', () => raw.singleRows(16, P.dbMs, { notify: true })],
+      ]);
+      await figures([
+        ['raw unnest batch of 100, 1 client', () => raw.unnestBatches(100, 1, P.dbMs)],
+        ['peer (emmett) append batch of 100, 1 client', () => peer.batches(100, 1, P.dbMs)],
+        ['ours append batch of 100, 1 client', () => ours.batches(100, 1, P.dbMs)],
+      ]);
       const copies: number[] = [];
       for (let r = 0; r < P.runs; r++) copies.push((await raw.copy(P.copyRows)).eventsPerSecond);
       add({ name: `raw COPY FROM STDIN, ${P.copyRows} rows`, unit: 'events/s', value: round(median(copies)), samples: copies.map((s) => round(s)) });
@@ -236,9 +247,8 @@ async function main(): Promise<void> {
     });
 
     // ---- reads of the whole log: raw ceiling vs our store's readAll
-    const reads = await medianOf(P.runs, () => rawOrderedRead(ledgerUrl));
+    const [reads, ourReads] = await medianOfInterleaved(P.runs, [() => rawOrderedRead(ledgerUrl), () => ourOrderedRead(ledgerUrl)]);
     add({ name: `raw ordered read + JSON parse, ${generated} events`, unit: 'events/s', value: round(reads.eventsPerSecond), samples: reads.samples.map((s) => round(s)) });
-    const ourReads = await medianOf(P.runs, () => ourOrderedRead(ledgerUrl));
     add({ name: `ours readAll, ${generated} events`, unit: 'events/s', value: round(ourReads.eventsPerSecond), samples: ourReads.samples.map((s) => round(s)) });
     compare(`ours readAll, ${generated} events`, `raw ordered read + JSON parse, ${generated} events`);
     compare(big.name, `raw ordered read + JSON parse, ${generated} events`);

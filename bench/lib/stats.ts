@@ -58,3 +58,20 @@ export async function medianOf<T extends { eventsPerSecond: number }>(runs: numb
   const sorted = [...results].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
   return { ...sorted[Math.floor((sorted.length - 1) / 2)], samples: results.map((x) => x.eventsPerSecond) };
 }
+
+/**
+ * Measures several things in turns (run 1 of each, then run 2 of each, ...) and keeps, for each, its run
+ * with the median events/s. Figures compared with each other see the same machine over the same minutes:
+ * measured one block after the other, a slow minute (a checkpoint, writeback, a noisy neighbour) would fall
+ * on one of them only and tilt their ratio.
+ */
+export async function medianOfInterleaved<T extends { eventsPerSecond: number }>(runs: number, measures: (() => Promise<T>)[]): Promise<(T & { samples: number[] })[]> {
+  const results: T[][] = measures.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < measures.length; i++) results[i].push(await measures[i]());
+  }
+  return results.map((all) => {
+    const sorted = [...all].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
+    return { ...sorted[Math.floor((sorted.length - 1) / 2)], samples: all.map((x) => x.eventsPerSecond) };
+  });
+}
