@@ -3,6 +3,7 @@ import { PostgresEventStore, READ_STREAMS_SQL } from '../../src/eventstore/postg
 import { freshDatabase, testTargets } from '../support/databases.js';
 import { eventStoreContract } from './contract.js';
 import { migrations } from '../../src/eventstore/postgres/migrations.js';
+import { WrongExpectedVersion } from '../../src/eventstore/port.js';
 
 for (const target of testTargets()) {
   eventStoreContract(`postgres (${target.name})`, async () => PostgresEventStore.connect(await freshDatabase(target.url)));
@@ -68,6 +69,73 @@ for (const target of testTargets()) {
         await client.end();
         await store.close();
       }
+    });
+
+    it('writes concurrent one-event appends together, answering and refusing each on its own', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url, { poolSize: 8 });
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      const e = (i: number) => ({ type: 'A', data: { i }, metadata: meta });
+      for (let i = 0; i < 10; i++) await store.append(`old-${i}`, 'no-stream', [e(-1)]);
+      const outcomes = await Promise.allSettled([
+        ...Array.from({ length: 60 }, (_, i) => store.append(`new-${i}`, 'no-stream', [e(i)])),
+        // Right and wrong expectations of existing streams, and two creators racing for each of ten streams.
+        ...Array.from({ length: 10 }, (_, i) => store.append(`old-${i}`, i % 2 === 0 ? 1 : 'no-stream', [e(100 + i)])),
+        ...Array.from({ length: 20 }, (_, i) => store.append(`race-${i % 10}`, 'no-stream', [e(200 + i)])),
+      ]);
+      const ok = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<any>).value);
+      const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason);
+      expect(ok).toHaveLength(60 + 5 + 10);
+      expect(refused).toHaveLength(5 + 10);
+      expect(refused.every((r) => r instanceof WrongExpectedVersion)).toBe(true);
+      // Every answer is what the table holds.
+      const { rows } = await store.pool.query('select position, stream_id, stream_version, tx_id from events where position > 10 order by position');
+      expect(rows).toHaveLength(75);
+      const byPosition = new Map(rows.map((r) => [Number(r.position), r]));
+      for (const result of ok) {
+        const [event] = result.events;
+        expect(byPosition.get(event.position)).toMatchObject({ stream_id: event.streamId, stream_version: event.streamVersion });
+        expect(result.streams).toEqual([{ streamId: event.streamId, version: event.streamVersion }]);
+      }
+      // They went in groups: fewer transactions than appends.
+      expect(new Set(rows.map((r) => r.tx_id)).size).toBeLessThan(75);
+      await store.close();
+    });
+
+    it('keeps an append PostgreSQL rejects from failing the others of its group', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url, { poolSize: 4 });
+      // Notes which statements PostgreSQL rejected, on the store's own connections.
+      const failed: string[] = [];
+      const connect = store.pool.connect.bind(store.pool) as (callback?: unknown) => any;
+      (store.pool as any).connect = async (callback?: unknown) => {
+        if (callback) return connect(callback); // pool.query's own use
+        const client: any = await connect();
+        if (!client.noted) {
+          const query = client.query.bind(client);
+          client.query = async (config: any, ...rest: unknown[]) => {
+            try {
+              return await query(config, ...rest);
+            } catch (error) {
+              failed.push(config?.name ?? 'unnamed');
+              throw error;
+            }
+          };
+          client.noted = true;
+        }
+        return client;
+      };
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) => store.append(`g-${i}`, 'no-stream', [{ type: 'A', data: { i }, metadata: meta, effectiveOn: i === 17 ? '2024-02-30' : '2024-02-28' }])),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 30 }, (_, i) => (i === 17 ? 'rejected' : 'fulfilled')));
+      expect(String((outcomes[17] as PromiseRejectedResult).reason)).toMatch(/date/);
+      const { rows } = await store.pool.query('select stream_id from events order by position');
+      expect(rows.map((r) => r.stream_id).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `g-${i}`).filter((id) => id !== 'g-17').sort());
+      // The rejected one failed its group's statement, then its own: nothing else failed.
+      expect(failed).toEqual(['append-group', 'append-one']);
+      await store.close();
     });
 
     it('gives a smaller position to a smaller transaction id, whatever the concurrency (what readAll relies on)', async () => {

@@ -103,3 +103,30 @@ select array_to_string(array_agg(position order by position), ',') as positions,
        min(recorded_at) as recorded_at
 from written
 having count(*) > 0`;
+
+/**
+ * Several independent one-event appends (group commit: appends of different callers that arrived while the
+ * store was busy), each to its own stream, checked on its own: an event whose base version is null is not
+ * written (its caller finds out why), the others are. Unlike the statements above, every check reads the
+ * stream's last version (one index probe each), so that a stale expectation is refused here rather than at
+ * the unique index, whose error would fail the whole group. Per event: $1 stream, $2 expected (code), $3 id,
+ * $4 type, $5 schema version, $6 data, $7 metadata, $8 effective date. Answers the rows written.
+ */
+export const APPEND_GROUP_SQL = `
+with ${drawn('cardinality($3::uuid[])')},
+written as (
+  insert into events (${COLUMNS})
+  select d.positions[ev.k::int], ev.id, ev.sid, b.base + 1, ev.type, ev.sv, ev.data, ev.meta, ev.eff, d.recorded_at, d.tx
+  from unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::date[])
+         with ordinality as ev(sid, expected, id, type, sv, data, meta, eff, k)
+  cross join lateral (select max(e.stream_version) as last from events e where e.stream_id = ev.sid) as l
+  cross join lateral (select case
+      when ev.expected >= 0 then case when coalesce(l.last, 0) = ev.expected then ev.expected end
+      when ev.expected = ${EXPECTED_ANY} then coalesce(l.last, 0)
+      else l.last
+    end as base) as b
+  cross join drawn d
+  where b.base is not null
+  ${ANSWER}
+)
+select * from written`;

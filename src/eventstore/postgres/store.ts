@@ -15,7 +15,7 @@ import {
   type Subscription,
 } from '../port.js';
 import { uuidv7 } from '../uuid.js';
-import { APPEND_MANY_SQL, APPEND_ONE_SQL, EXPECTED_ANY, EXPECTED_EXISTS } from './append-sql.js';
+import { APPEND_GROUP_SQL, APPEND_MANY_SQL, APPEND_ONE_SQL, EXPECTED_ANY, EXPECTED_EXISTS } from './append-sql.js';
 import { migrate } from './migrations.js';
 
 // bigint columns (positions) come back as numbers: positions stay far below 2^53.
@@ -55,12 +55,33 @@ export const READ_STREAMS_SQL = `select e.* from unnest($1::text[], $2::int[]) a
   ) as e
   order by e.stream_id, e.stream_version`;
 
+interface AppendQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/** A one-event append waiting to be sent with others (PostgresEventStore.grouped). */
+interface GroupedAppend {
+  append: StreamAppend;
+  /** Its statement alone (APPEND_ONE_SQL), used when it goes alone. */
+  query: AppendQuery;
+  resolve: (rows: WrittenRow[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Group statements running at once (the others' appends gather meanwhile), and appends in one group at most. */
+const GROUPS_IN_FLIGHT = 2;
+const GROUP_MAX = 100;
+
 /**
- * What an append statement answers when it writes: APPEND_ONE_SQL the event's row, APPEND_MANY_SQL one row
- * for all its events (positions and versions comma-separated, in the events' order).
+ * What an append statement answers when it writes: APPEND_ONE_SQL and APPEND_GROUP_SQL a row per event
+ * (position, stream_id, stream_version, recorded_at), APPEND_MANY_SQL one row for all its events (positions
+ * and versions comma-separated, in the events' order, and recorded_at).
  */
 interface WrittenRow {
   position: number;
+  stream_id: string;
   stream_version: number;
   positions: string;
   versions: string;
@@ -82,6 +103,9 @@ export class PostgresEventStore implements EventStore {
   private readonly schemas: EventSchemas;
   private readonly pollIntervalMs: number;
   private readonly subscriptions = new Set<Subscription>();
+  /** One-event appends waiting for a group (see `grouped`), and the group statements running. */
+  private waiting: GroupedAppend[] = [];
+  private groupsInFlight = 0;
   /** Emits 'appended' after each append of this process, to wake its subscriptions at once. */
   readonly appended = new EventEmitter();
 
@@ -148,7 +172,7 @@ export class PostgresEventStore implements EventStore {
               ...remember,
             ],
           };
-    const answer = await this.runAppend(nonEmpty, query, idempotency);
+    const answer = all.length === 1 && !idempotency ? await this.grouped(nonEmpty[0], query) : await this.runAppend(nonEmpty, query, idempotency);
     // Event i got the i-th position (drawn in order) and the i-th stream version of the answer.
     const streamOf = nonEmpty.flatMap((a) => a.events.map(() => a.streamId));
     const positions = all.length === 1 ? [answer[0].position] : answer[0].positions.split(',').map(Number);
@@ -177,12 +201,79 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
+   * Group commit for one-event appends without an idempotency record, the common case under load: an append
+   * that arrives while GROUPS_IN_FLIGHT statements are running waits for one of them to finish, and the
+   * appends that gathered meanwhile go together in one statement (APPEND_GROUP_SQL): one lock, one round trip
+   * and one commit for all of them. Each is still checked and answered on its own. One that the group refused
+   * (its stream is not at the expected version), and every one of a group whose statement failed (a race at
+   * the unique index, a value PostgreSQL rejects), runs again alone, so it gets the answer it would have got
+   * alone and never fails another caller's append. An append that finds the store idle goes at once.
+   */
+  private grouped(append: StreamAppend, query: AppendQuery): Promise<WrittenRow[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ append, query, resolve, reject });
+      this.sendGroups();
+    });
+  }
+
+  private sendGroups(): void {
+    while (this.groupsInFlight < GROUPS_IN_FLIGHT && this.waiting.length > 0) {
+      // One append per stream in a group (the group checks every base version against the same snapshot);
+      // a second append to a stream waits for the next group.
+      const group: GroupedAppend[] = [];
+      const streams = new Set<string>();
+      const rest: GroupedAppend[] = [];
+      for (const item of this.waiting) {
+        if (group.length < GROUP_MAX && !streams.has(item.append.streamId)) {
+          group.push(item);
+          streams.add(item.append.streamId);
+        } else rest.push(item);
+      }
+      this.waiting = rest;
+      this.groupsInFlight++;
+      void this.sendGroup(group).finally(() => {
+        this.groupsInFlight--;
+        this.sendGroups();
+      });
+    }
+  }
+
+  private async sendGroup(group: GroupedAppend[]): Promise<void> {
+    const alone = (item: GroupedAppend) => this.runAppend([item.append], item.query).then(item.resolve, item.reject);
+    if (group.length === 1) return alone(group[0]);
+    let rows: WrittenRow[];
+    try {
+      const client = await this.pool.connect();
+      try {
+        // Columns of the group: the one-event statement's first eight parameters, one array each.
+        const values = Array.from({ length: 8 }, (_, c) => group.map((item) => item.query.values[c]));
+        ({ rows } = await client.query<WrittenRow>({ name: 'append-group', text: APPEND_GROUP_SQL, values }));
+        client.release();
+      } catch (error: any) {
+        // As in runAppend: a connection that failed between the statement's lock and unlock is closed.
+        client.release(error?.code === '23505' ? undefined : error);
+        throw error;
+      }
+    } catch {
+      await Promise.all(group.map(alone));
+      return;
+    }
+    const written = new Map(rows.map((row) => [row.stream_id, row]));
+    await Promise.all(
+      group.map((item) => {
+        const row = written.get(item.append.streamId);
+        return row ? item.resolve([row]) : alone(item);
+      }),
+    );
+  }
+
+  /**
    * Runs an append statement (append-sql.ts), turning its refusals into typed errors. A refused check
    * writes nothing and answers no rows. Two writers of the same stream version meet at the unique index;
    * the loser gets WrongExpectedVersion, unless every stream it appended to was appended with 'any' or
    * 'stream-exists' and still matches: then it tries again.
    */
-  private async runAppend(appends: StreamAppend[], query: { name: string; text: string; values: unknown[] }, idempotency?: IdempotencyRecord): Promise<WrittenRow[]> {
+  private async runAppend(appends: StreamAppend[], query: AppendQuery, idempotency?: IdempotencyRecord): Promise<WrittenRow[]> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let rows: WrittenRow[];
