@@ -85,6 +85,8 @@ class HashList {
 
 /** Perfect subtrees below this level are not stored: one costs at most 2^LOWEST_KEPT - 1 hashes to redo. */
 const LOWEST_KEPT = 4;
+/** Leaves in a perfect subtree of the lowest kept level. */
+const BLOCK = 2 ** LOWEST_KEPT;
 
 /** A growable array of positions (whole numbers below 2^53) in one Float64Array, outside the JS heap. */
 export class PositionList {
@@ -145,11 +147,10 @@ export class MerkleTree {
     if (leaf.length !== HASH_SIZE) throw new RangeError(`a leaf has ${HASH_SIZE} bytes, got ${leaf.length}`);
     this.leaves.push(leaf);
     const n = this.leaves.length;
-    const block = 2 ** LOWEST_KEPT;
-    if (n % block !== 0) return;
+    if (n % BLOCK !== 0) return;
     // A block of 2^LOWEST_KEPT leaves is complete: its hash joins the lowest kept level, and each time two
     // blocks of level j pair up, theirs joins level j + 1 (like carrying in binary addition).
-    this.levelAt(LOWEST_KEPT).push(this.hashFromLeaves(n - block, n));
+    this.levelAt(LOWEST_KEPT).push(this.hashFromLeaves(n - BLOCK, n));
     for (let j = LOWEST_KEPT; ; j++) {
       const level = this.levels[j];
       if (level.length % 2 !== 0) break;

@@ -66,7 +66,7 @@ interface GroupedAppend {
   append: StreamAppend;
   /** Its statement alone (APPEND_ONE_SQL), used when it goes alone. */
   query: AppendQuery;
-  resolve: (rows: WrittenRow[]) => void;
+  resolve: (rows: (WrittenRow | WrittenManyRow)[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -74,18 +74,26 @@ interface GroupedAppend {
 const GROUPS_IN_FLIGHT = 2;
 const GROUP_MAX = 100;
 
-/**
- * What an append statement answers when it writes: APPEND_ONE_SQL and APPEND_GROUP_SQL a row per event
- * (position, stream_id, stream_version, recorded_at), APPEND_MANY_SQL one row for all its events (positions
- * and versions comma-separated, in the events' order, and recorded_at).
- */
+/** What APPEND_ONE_SQL and APPEND_GROUP_SQL answer: a row per event written. */
 interface WrittenRow {
   position: number;
   stream_id: string;
   stream_version: number;
+  recorded_at: Date;
+}
+
+/** What APPEND_MANY_SQL answers: one row for all its events (comma-separated, in the events' order). */
+interface WrittenManyRow {
   positions: string;
   versions: string;
   recorded_at: Date;
+}
+
+/** The positions and stream versions an append's events got, in their order, and their recording time. */
+function writtenOf(row: WrittenRow | WrittenManyRow): { positions: number[]; versions: number[]; recordedAt: string } {
+  const recordedAt = row.recorded_at.toISOString();
+  if ('positions' in row) return { positions: row.positions.split(',').map(Number), versions: row.versions.split(',').map(Number), recordedAt };
+  return { positions: [row.position], versions: [row.stream_version], recordedAt };
 }
 
 export interface PostgresEventStoreOptions {
@@ -172,12 +180,10 @@ export class PostgresEventStore implements EventStore {
               ...remember,
             ],
           };
-    const answer = all.length === 1 && !idempotency ? await this.grouped(nonEmpty[0], query) : await this.runAppend(nonEmpty, query, idempotency);
+    const [answer] = all.length === 1 && !idempotency ? await this.grouped(nonEmpty[0], query) : await this.runAppend(nonEmpty, query, idempotency);
     // Event i got the i-th position (drawn in order) and the i-th stream version of the answer.
+    const { positions, versions: streamVersions, recordedAt } = writtenOf(answer);
     const streamOf = nonEmpty.flatMap((a) => a.events.map(() => a.streamId));
-    const positions = all.length === 1 ? [answer[0].position] : answer[0].positions.split(',').map(Number);
-    const streamVersions = all.length === 1 ? [answer[0].stream_version] : answer[0].versions.split(',').map(Number);
-    const recordedAt = answer[0].recorded_at.toISOString();
     this.appended.emit('appended', positions[positions.length - 1]);
     const recorded: RecordedEvent[] = all.map((event, i) => ({
       id: ids[i],
@@ -209,7 +215,7 @@ export class PostgresEventStore implements EventStore {
    * the unique index, a value PostgreSQL rejects), runs again alone, so it gets the answer it would have got
    * alone and never fails another caller's append. An append that finds the store idle goes at once.
    */
-  private grouped(append: StreamAppend, query: AppendQuery): Promise<WrittenRow[]> {
+  private grouped(append: StreamAppend, query: AppendQuery): Promise<(WrittenRow | WrittenManyRow)[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ append, query, resolve, reject });
       this.sendGroups();
@@ -243,17 +249,9 @@ export class PostgresEventStore implements EventStore {
     if (group.length === 1) return alone(group[0]);
     let rows: WrittenRow[];
     try {
-      const client = await this.pool.connect();
-      try {
-        // Columns of the group: the one-event statement's first eight parameters, one array each.
-        const values = Array.from({ length: 8 }, (_, c) => group.map((item) => item.query.values[c]));
-        ({ rows } = await client.query<WrittenRow>({ name: 'append-group', text: APPEND_GROUP_SQL, values }));
-        client.release();
-      } catch (error: any) {
-        // As in runAppend: a connection that failed between the statement's lock and unlock is closed.
-        client.release(error?.code === '23505' ? undefined : error);
-        throw error;
-      }
+      // Columns of the group: the one-event statement's first eight parameters, one array each.
+      const values = Array.from({ length: 8 }, (_, c) => group.map((item) => item.query.values[c]));
+      rows = await this.execute<WrittenRow>({ name: 'append-group', text: APPEND_GROUP_SQL, values });
     } catch {
       await Promise.all(group.map(alone));
       return;
@@ -273,17 +271,12 @@ export class PostgresEventStore implements EventStore {
    * the loser gets WrongExpectedVersion, unless every stream it appended to was appended with 'any' or
    * 'stream-exists' and still matches: then it tries again.
    */
-  private async runAppend(appends: StreamAppend[], query: AppendQuery, idempotency?: IdempotencyRecord): Promise<WrittenRow[]> {
+  private async runAppend(appends: StreamAppend[], query: AppendQuery, idempotency?: IdempotencyRecord): Promise<(WrittenRow | WrittenManyRow)[]> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let rows: WrittenRow[];
+      let rows: (WrittenRow | WrittenManyRow)[];
       try {
-        ({ rows } = await client.query<WrittenRow>(query));
-        client.release();
+        rows = await this.execute(query);
       } catch (error: any) {
-        // An error other than the index's refusal may have struck between the statement's lock and unlock:
-        // the connection is closed rather than returned, which releases any session lock it held.
-        client.release(error?.code === '23505' ? undefined : error);
         if (error?.code === '23505' && error?.constraint === 'idempotency_keys_pkey') {
           throw new IdempotencyKeyTaken(idempotency!.scope, idempotency!.key);
         }
@@ -300,6 +293,23 @@ export class PostgresEventStore implements EventStore {
       // The stream moved back into line between the statement and the look-up (another writer created it):
       // the append was refused on what it saw, so it tries again on what is there now.
       if (attempt >= 10) throw new Error('append refused without a version mismatch');
+    }
+  }
+
+  /**
+   * Runs one append statement on a connection of its own. An error other than the unique index's refusal
+   * may have struck between the statement's lock and unlock: the connection is then closed rather than
+   * returned, which releases any session lock it held.
+   */
+  private async execute<Row extends object>(query: AppendQuery): Promise<Row[]> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<Row>(query);
+      client.release();
+      return rows;
+    } catch (error: any) {
+      client.release(error?.code === '23505' ? undefined : error);
+      throw error;
     }
   }
 
