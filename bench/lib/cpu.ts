@@ -4,6 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
  * CPU seconds (user + system) used so far by the processes of interest, read from /proc (Linux): the
  * service's own process, every `postgres` process, and this harness. Taken before and after a load, the
  * difference says where a command's CPU goes on this machine. Elsewhere (no /proc) it answers null.
+ * A PostgreSQL backend that exits between the samples (a pool closing an idle connection, an autovacuum
+ * worker) takes its CPU out of /proc with it; the postmaster, which reaps it, adds it to its own children's
+ * time (cutime, cstime), so that is counted for postgres processes too.
  */
 export interface CpuSample {
   service: number;
@@ -35,7 +38,7 @@ export function sampleCpu(servicePid: number): CpuSample | null {
     const pid = Number(entry);
     if (pid === servicePid) out.service += seconds;
     else if (pid === process.pid) out.harness += seconds;
-    else if (name.startsWith('postgres')) out.postgres += seconds;
+    else if (name.startsWith('postgres')) out.postgres += seconds + (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
   }
   return out;
 }
