@@ -26,6 +26,26 @@ for (const target of testTargets()) {
       }
     });
 
+    it('reads recordedAt as Date.toISOString writes the stored time, whatever the time zone of the session', async () => {
+      const url = await freshDatabase(target.url);
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`alter database ${new URL(url).pathname.slice(1)} set timezone to 'Asia/Bishkek'`);
+      const store = await PostgresEventStore.connect(url);
+      try {
+        const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+        await store.append('t-1', 'no-stream', [{ type: 'A', data: {}, metadata: meta }]);
+        const { rows: stored } = await admin.query(`select recorded_at from events order by position`);
+        const [event] = await store.readStream('t-1');
+        expect(event.recordedAt).toBe(stored[0].recorded_at.toISOString());
+        expect(event.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect((await store.readAll({ fromPosition: 1 }))[0].recordedAt).toBe(event.recordedAt);
+      } finally {
+        await admin.end();
+        await store.close();
+      }
+    });
+
     it('releases the append lock whatever the append ends in, and records times in position order', async () => {
       const url = await freshDatabase(target.url);
       const store = await PostgresEventStore.connect(url);

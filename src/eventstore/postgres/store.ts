@@ -40,11 +40,13 @@ interface EventRow {
   data: unknown;
   metadata: any;
   effective_on: string | null;
-  recorded_at: Date;
+  /** ISO 8601 in UTC with milliseconds, as Date.toISOString writes it (formatted by PostgreSQL: a rebuild reads millions). */
+  recorded_at: string;
 }
 
 const EVENT_COLUMNS = `position, id, stream_id, stream_version, type, schema_version, data, metadata,
-  to_char(effective_on, 'YYYY-MM-DD') as effective_on, recorded_at`;
+  to_char(effective_on, 'YYYY-MM-DD') as effective_on,
+  to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at`;
 
 /** Several streams, each from its own version: $1 stream ids, $2 first versions. */
 export const READ_STREAMS_SQL = `select e.* from unnest($1::text[], $2::int[]) as wanted(sid, from_version)
@@ -431,7 +433,7 @@ export class PostgresEventStore implements EventStore {
       data: upcastData(this.schemas, row.type, row.schema_version, row.data),
       metadata: row.metadata,
       effectiveOn: row.effective_on,
-      recordedAt: row.recorded_at.toISOString(),
+      recordedAt: row.recorded_at,
     };
   }
 }
