@@ -101,7 +101,10 @@ export async function startEmbeddedPostgres(
       persistent: true,
       createPostgresUser: process.getuid?.() === 0,
       initdbFlags: ['--encoding=UTF8', '--no-sync'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'max_connections=200'],
+      // WAL: PostgreSQL's default (a checkpoint per GB of WAL) checkpoints every few seconds while a rebuild
+      // fills new read-model tables, and each checkpoint makes the next write of every page log the whole
+      // page again; 4 GB (space PostgreSQL recycles) and 15 minutes keep checkpoints rare.
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'max_connections=200', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min'],
       onLog: (m: string) => log(m.trim()),
       onError: (m: unknown) => log(String(m).trim()),
     });
