@@ -1,6 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Which events concern an entity: its own stream's, and those of other streams that name it. */
+/**
+ * The entities every event of a stream concerns: the stream's own entity and, where the stream inherits
+ * (see `inherits`), those its first event names. The events themselves are found by stream id in the log.
+ */
+@Entity('audit_stream_entities')
+export class AuditStreamEntityRow {
+  @PrimaryColumn('text') entityId: string;
+  @PrimaryColumn('text') streamId: string;
+}
+
+/** Further entities one event names, beyond those of its stream (audit_stream_entities). */
 @Entity('audit_entity_refs')
 export class AuditEntityRefRow {
   @PrimaryColumn('text') entityId: string;
@@ -14,7 +24,7 @@ export class AuditActorRefRow {
   @PrimaryColumn('bigint') position: string;
 }
 
-/** The entities a stream's first event names: every later event of the stream concerns them too. */
+/** What apply keeps per stream: the entities its first event named (the stream's own one aside). */
 @Entity('audit_stream_refs')
 export class AuditStreamRefRow {
   @PrimaryColumn('text') streamId: string;

@@ -2,7 +2,7 @@ import { eventSchemas } from '../../src/domain/registry.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Batch, Projection } from '../runner/projection.js';
 import { copyRows } from '../runner/copy.js';
-import { AuditActorRefRow, AuditEntityRefRow, AuditStreamRefRow } from './entities.js';
+import { AuditActorRefRow, AuditEntityRefRow, AuditStreamEntityRow, AuditStreamRefRow } from './entities.js';
 
 /** Stream categories (docs/DEVELOPING.md), longest first so `grant-call-` wins over shorter prefixes. */
 const CATEGORIES = ['award-facility-', 'award-grant-', 'grant-call-', 'co-funding-', 'municipality-', 'disbursement-', 'application-', 'commission-', 'programme-', 'facility-', 'evidence-', 'result-', 'plan-'];
@@ -29,31 +29,48 @@ export function namedEntities(data: any): string[] {
   return ids;
 }
 
+/** Award and evidence streams gather events about many disbursements or co-fundings: their first event's names are not the stream's. */
+const inherits = (streamId: string) => !/^(award|evidence)-/.test(streamId);
+
 /**
- * The audit trail's index (GET /audit/events?entityId=&actorId=): entity id → positions and actor id →
- * positions. An event concerns its own stream's entity, every entity its data names, and every entity the
- * first event of its stream named (so a disbursement's approval and payment are found by its grant).
+ * The audit trail's index (GET /audit/events?entityId=&actorId=): which events concern an entity, and which
+ * events an actor recorded. An event concerns its own stream's entity, every entity its data names, and
+ * every entity the first event of its stream named (so a disbursement's approval and payment are found by
+ * its grant). What concerns every event of a stream is kept once per stream (audit_stream_entities, the
+ * events then found by stream in the log); audit_entity_refs keeps only what an event names beyond that.
+ * Most events name nothing new, so this is about a third of the rows one per event and entity would be.
  */
 export const auditIndexProjection: Projection = {
   name: 'audit-index',
-  entities: [AuditEntityRefRow, AuditActorRefRow, AuditStreamRefRow],
-  appendOnly: [AuditEntityRefRow, AuditActorRefRow],
+  version: 2,
+  entities: [AuditStreamEntityRow, AuditEntityRefRow, AuditActorRefRow, AuditStreamRefRow],
+  appendOnly: [AuditStreamEntityRow, AuditEntityRefRow, AuditActorRefRow],
   handles: Object.keys(eventSchemas),
   async apply(events: RecordedEvent[], { em, rows }: Batch) {
-    // Award and evidence streams gather events about many disbursements or co-fundings: nothing to inherit.
-    const inherits = (streamId: string) => !/^(award|evidence)-/.test(streamId);
     await rows.load(em, AuditStreamRefRow, events.filter((e) => e.streamVersion > 1 && inherits(e.streamId)).map((e) => e.streamId));
+    const streamEntities: [string[], string[]] = [[], []];
     const entityRefs: [string[], number[]] = [[], []];
     const actorRefs: [string[], number[]] = [[], []];
     for (const event of events) {
       const own = streamEntity(event.streamId);
       const named = namedEntities(event.data).filter((id) => id !== own);
-      const refs = [own, ...named];
-      if (inherits(event.streamId)) {
-        if (event.streamVersion === 1) rows.put(AuditStreamRefRow, { streamId: event.streamId, refs: named });
-        else for (const id of rows.get(AuditStreamRefRow, event.streamId)?.refs ?? []) if (!refs.includes(id)) refs.push(id);
+      let beyond = named;
+      if (event.streamVersion === 1) {
+        const ofStream = [own];
+        if (inherits(event.streamId)) {
+          rows.put(AuditStreamRefRow, { streamId: event.streamId, refs: named });
+          ofStream.push(...named);
+          beyond = [];
+        }
+        for (const id of ofStream) {
+          streamEntities[0].push(id);
+          streamEntities[1].push(event.streamId);
+        }
+      } else if (inherits(event.streamId)) {
+        const ofStream = rows.get(AuditStreamRefRow, event.streamId)?.refs ?? [];
+        beyond = named.filter((id) => !ofStream.includes(id));
       }
-      for (const id of refs) {
+      for (const id of beyond) {
         entityRefs[0].push(id);
         entityRefs[1].push(event.position);
       }
@@ -63,8 +80,26 @@ export const auditIndexProjection: Projection = {
         actorRefs[1].push(event.position);
       }
     }
-    // No conflicts to expect: each event's ids are distinct, positions are new (the runner skips what it applied).
+    // No conflicts to expect: a stream's first event comes once, each event's ids are distinct, positions
+    // are new (the runner skips what it applied).
+    await copyRows(em, AuditStreamEntityRow, { entityId: streamEntities[0], streamId: streamEntities[1] });
     await copyRows(em, AuditEntityRefRow, { entityId: entityRefs[0], position: entityRefs[1] });
     await copyRows(em, AuditActorRefRow, { actorId: actorRefs[0], position: actorRefs[1] });
   },
 };
+
+/**
+ * SQL selecting the positions of the events that concern any of some entities (column `position`, each
+ * once, unordered) within [from, to]. `entities` is the placeholder of a text[] parameter, `from` and `to`
+ * placeholders or literals. Events of the entities' streams come from the log, one look-up of its stream
+ * index per stream: as a plain join, without statistics or with stale ones, PostgreSQL may sort the whole
+ * log instead, or combine the stream index with a scan of positions (`offset 0` keeps the subquery from
+ * being flattened into a join, and the window of positions out of it).
+ */
+export function entityPositionsSql(entities: string, from: string, to: string): string {
+  return `select r.position from read.audit_entity_refs r where r."entityId" = any(${entities}::text[]) and r.position between ${from} and ${to}
+    union
+    select e.position from read.audit_stream_entities s
+      cross join lateral (select position from public.events where stream_id = s."streamId" offset 0) e
+     where s."entityId" = any(${entities}::text[]) and e.position between ${from} and ${to}`;
+}

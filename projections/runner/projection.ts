@@ -13,6 +13,12 @@ import type { RowCache } from './rows.js';
  */
 export interface Projection {
   name: string;
+  /**
+   * The version of its tables and of what `apply` writes into them (default 1). Raise it with any such
+   * change: at start the runner rebuilds a generation an older version built, and until the new one
+   * switches in, reads of this projection answer 503 (the old tables no longer fit the code reading them).
+   */
+  version?: number;
   /** The TypeORM entities (tables) this projection owns. Table names are unique across projections. */
   entities: Function[];
   /**

@@ -42,6 +42,8 @@ export interface TableDiff {
   schemaChanged: boolean;
 }
 
+const versionOf = (projection: Projection) => projection.version ?? 1;
+
 const schemaOf = (name: string, generation: number) => `rm_${name.replace(/-/g, '_')}_g${generation}`;
 
 /** Checkpoint and generation bookkeeping of the runner, in the public schema. */
@@ -55,6 +57,7 @@ create table if not exists public.projection_generations (
   error text,
   primary key (name, generation)
 );
+alter table public.projection_generations add column if not exists version integer not null default 1;
 create table if not exists public.projections (
   name text primary key,
   active_generation integer not null
@@ -76,6 +79,8 @@ create table if not exists public.projection_rebuilds (
 interface Member {
   projection: Projection;
   generation: number;
+  /** Built by an older version of the projection (see Projection.version): not applied to, not read. */
+  outdated?: boolean;
   checkpoint: number;
   handles: Set<string>;
   /** While a rebuild fills the generation: the rows it keeps between batches (written back at the end). */
@@ -213,21 +218,29 @@ export class ProjectionRunner {
           generation = 1;
           await this.createGeneration(projection, generation);
           await this.dataSource.transaction(async (em) => {
-            await em.query(`insert into public.projection_generations (name, generation, status) values ($1, $2, 'running') on conflict do nothing`, [projection.name, generation]);
+            await em.query(`insert into public.projection_generations (name, generation, status, version) values ($1, $2, 'running', $3) on conflict do nothing`, [projection.name, generation, versionOf(projection)]);
             await em.query(`insert into public.projections (name, active_generation) values ($1, $2)`, [projection.name, generation]);
             await this.pointViews(em, projection, generation);
           });
         }
-        const [{ checkpoint }] = await this.dataSource.query(
-          `select checkpoint from public.projection_generations where name = $1 and generation = $2`,
+        const [{ checkpoint, version }] = await this.dataSource.query(
+          `select checkpoint, version from public.projection_generations where name = $1 and generation = $2`,
           [projection.name, generation],
         );
-        this.live.set(projection.name, { projection, generation, checkpoint: Number(checkpoint), handles: new Set(projection.handles) });
+        const outdated = version !== versionOf(projection) || undefined;
+        this.live.set(projection.name, { projection, generation, checkpoint: Number(checkpoint), handles: new Set(projection.handles), outdated });
       }
     } finally {
       await this.dataSource.query(`select pg_advisory_unlock(7361042003)`);
     }
     this.liveLoop = this.follow();
+    const outdated = [...this.live.values()].filter((m) => m.outdated).map((m) => m.projection.name);
+    if (outdated.length > 0) await this.rebuild(outdated);
+  }
+
+  /** True while the generation answering reads was built by an older version of the projection (a rebuild is due or running). */
+  isOutdated(name: string): boolean {
+    return this.live.get(name)?.outdated === true;
   }
 
   async stop(): Promise<void> {
@@ -276,8 +289,8 @@ export class ProjectionRunner {
         checkpoint,
         headPosition: head,
         lag: Math.max(0, head - checkpoint),
-        status: m?.failed ? 'failed' : rebuild ? 'rebuilding' : this.stopped ? 'stopped' : 'running',
-        ...(m?.failed ? { error: m.failed } : {}),
+        status: m?.failed || (m?.outdated && !rebuild) ? 'failed' : rebuild ? 'rebuilding' : this.stopped ? 'stopped' : 'running',
+        ...(m?.failed ? { error: m.failed } : m?.outdated && !rebuild ? { error: `generation ${m.generation} was built by an older version of the projection: rebuild it` } : {}),
         ...(rebuild
           ? { rebuild: { generation: rebuild.member.generation, checkpoint: rebuild.member.checkpoint, status: rebuild.member.failed ? 'failed' : 'catching-up' } }
           : {}),
@@ -306,7 +319,7 @@ export class ProjectionRunner {
       const [{ next }] = await this.dataSource.query(`select coalesce(max(generation), 0) + 1 as next from public.projection_generations where name = $1`, [name]);
       const generation = Number(next);
       await this.createGeneration(projection, generation);
-      await this.dataSource.query(`insert into public.projection_generations (name, generation, status) values ($1, $2, 'rebuilding')`, [name, generation]);
+      await this.dataSource.query(`insert into public.projection_generations (name, generation, status, version) values ($1, $2, 'rebuilding', $3)`, [name, generation, versionOf(projection)]);
       const [{ id }] = await this.dataSource.query(
         `insert into public.projection_rebuilds (name, from_generation, to_generation, status) values ($1, $2, $3, 'running') returning id`,
         [name, current.generation, generation],
@@ -501,7 +514,7 @@ export class ProjectionRunner {
       const old = this.live.get(name)!;
       const target = await this.store.headPosition();
       await this.withPaused(name, async () => {
-        await this.catchUpTo([old], target);
+        if (!old.outdated) await this.catchUpTo([old], target); // an outdated one stays as it is: only the new code exists
         await this.catchUpTo([member], target);
         if (member.failed) throw new Error(member.failed);
         const taken = await early;
@@ -575,7 +588,7 @@ export class ProjectionRunner {
         for (const m of this.live.values()) {
           if (m.failed && Date.now() - (m.failedAt ?? 0) > RETRY_FAILED_AFTER_MS) m.failed = undefined;
         }
-        const members = [...this.live.values()].filter((m) => !m.failed && !this.paused.has(m.projection.name));
+        const members = [...this.live.values()].filter((m) => !m.failed && !m.outdated && !this.paused.has(m.projection.name));
         const batch = this.processBatch(members, this.options.batchSize ?? 2000);
         this.batchInFlight = batch.catch(() => undefined);
         read = await batch;
@@ -678,6 +691,8 @@ export class ProjectionRunner {
     const schema = schemaOf(projection.name, generation);
     const query = (sql: string, params?: unknown[]) => (em ?? this.dataSource).query(sql, params);
     const one = async (table: string): Promise<[string, TableSummary]> => {
+      const exists = (await query(`select to_regclass(format('%I.%I', $1::text, $2::text)) is not null as exists`, [schema, table]))[0].exists;
+      if (!exists) return [table, { columns: [], key: [], rows: 0, hash: null }]; // a table an older version did not have
       const [{ columns, key }] = await query(
         `select (select coalesce(array_agg(column_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as columns,
                 (select coalesce(array_agg(a.attname::text order by a.attname), '{}') from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiT
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ProjectionRunner } from '../../../projections/runner/runner.js';
+import { entityPositionsSql } from '../../../projections/audit-index/projection.js';
 import { ReadFreshness } from '../common/reads.js';
 import { sendCsv, toCsv, wantsCsv } from '../reports/csv.js';
 import { LedgerEvents } from '../reports/ledger-events.js';
@@ -56,13 +57,16 @@ export class AuditTrailController {
     };
     let sql: string;
     if (entityId !== undefined || actorId !== undefined) {
-      const [table, column, value] = entityId !== undefined ? ['audit_entity_refs', 'entityId', entityId] : ['audit_actor_refs', 'actorId', actorId];
+      const matching =
+        entityId !== undefined
+          ? entityPositionsSql(bind([entityId]), '$1', '$2')
+          : `select position from read.audit_actor_refs where "actorId" = ${bind(actorId)} and position between $1 and $2`;
       const filters = [
         type !== undefined ? `and e.type = ${bind(type)}` : '',
         entityId !== undefined && actorId !== undefined ? `and e.metadata->'actor'->>'id' = ${bind(actorId)}` : '',
       ].join(' ');
       const join = filters.trim() ? `join public.events e on e.position = r.position` : '';
-      sql = `select r.position from read.${table} r ${join} where r."${column}" = ${bind(value)} and r.position >= $1 and r.position <= $2 ${filters} order by r.position limit $3`;
+      sql = `select r.position from (${matching}) r ${join} where true ${filters} order by r.position limit $3`;
     } else if (type !== undefined) {
       sql = `select position from public.events where type = ${bind(type)} and position >= $1 and position <= $2 order by position limit $3`;
     } else {

@@ -17,6 +17,10 @@ export class ReadFreshness {
   ) {}
 
   async ensure(projection: string, minPosition: unknown, reply: FastifyReply): Promise<number> {
+    if (this.runner.isOutdated(projection)) {
+      void reply.header('retry-after', '5');
+      throw new ProblemError(problem(503, `the ${projection} read model is being rebuilt for this version of the service; retry shortly`));
+    }
     if (minPosition !== undefined && minPosition !== '') {
       const text = String(minPosition);
       if (!/^\d{1,15}$/.test(text)) {

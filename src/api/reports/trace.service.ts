@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PlanActivity } from '../../domain/plan/events.js';
+import { entityPositionsSql } from '../../../projections/audit-index/projection.js';
 import { problem, ProblemError } from '../common/problem.js';
 import type { LoggedEvent, Proof } from './ledger-events.js';
 import type { AsOf } from './params.js';
@@ -58,14 +59,14 @@ export class TraceService {
     // Co-funding that matched the grant or facility: found through the audit index by the target's id.
     const coFundingEvents = (
       await log.atPositions(
-        (await this.dataSource.query(`select position from read.audit_entity_refs where "entityId" = $1`, [targetId])).map((x: any) => Number(x.position)),
+        (await this.dataSource.query(entityPositionsSql('$1', '1', '$2'), [[targetId], Number.MAX_SAFE_INTEGER])).map((x: any) => Number(x.position)),
         at,
       )
     ).filter((e) => e.type === 'CoFundingReceived' && e.data?.target?.kind === targetKind && e.data?.target?.id === targetId);
     const evidenceEvents = coFundingEvents.length
       ? (
           await log.atPositions(
-            (await this.dataSource.query(`select position from read.audit_entity_refs where "entityId" = any($1::text[])`, [coFundingEvents.map((e) => e.data.coFundingId)])).map((x: any) =>
+            (await this.dataSource.query(entityPositionsSql('$1', '1', '$2'), [coFundingEvents.map((e) => e.data.coFundingId), Number.MAX_SAFE_INTEGER])).map((x: any) =>
               Number(x.position),
             ),
             at,
