@@ -29,6 +29,11 @@ for (const target of testTargets()) {
       expect(list.body.items.map((m: any) => m.id)).toContain('nookat');
     });
 
+    it('runs its queries without JIT, on the event store\'s connections and the read models\'', async () => {
+      const settings = [await app.running.store.pool.query('show jit'), await app.running.dataSource.query('show jit')];
+      expect(settings.map((r: any) => (r.rows ?? r)[0].jit)).toEqual(['off', 'off']);
+    });
+
     it('makes an id when the client sends none', async () => {
       const created = await app.call('POST', '/municipalities', { as: users.admin, body: { name: 'Kara-Suu', oblast: 'Osh' } });
       expect(created.status).toBe(201);

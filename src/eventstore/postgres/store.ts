@@ -131,8 +131,8 @@ export class PostgresEventStore implements EventStore {
   static async connect(connectionString: string, options: PostgresEventStoreOptions & { poolSize?: number } = {}): Promise<PostgresEventStore> {
     // The append statements are prepared once per connection and their plans do not depend on the
     // arguments; left to choose, PostgreSQL plans them anew for every append (about 0.6 ms, more than the
-    // append itself).
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 20, options: '-c plan_cache_mode=force_generic_plan' });
+    // append itself). No JIT, as for the read models (src/app.ts).
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 20, options: '-c plan_cache_mode=force_generic_plan -c jit=off' });
     pool.on('error', () => undefined); // an idle client's broken connection is replaced on next use
     await migrate(pool);
     return new PostgresEventStore(pool, options);
