@@ -69,7 +69,7 @@ export class ServiceProcess {
     const child = fork(entry, ['--serve'], {
       // Development mode with its own DATA_DIR: keys the service needs and the bench does not set are made there.
       env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: jwtSecret, NODE_ENV: 'development', LOG_LEVEL: 'error', PORT: '0', HOST: '127.0.0.1' },
-      execArgv: ['--enable-source-maps', '--expose-gc'],
+      execArgv: ['--enable-source-maps', '--expose-gc', ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {
