@@ -58,7 +58,7 @@ export const auditIndexProjection: Projection = {
       if (event.streamVersion === 1) {
         const ofStream = [own];
         if (inherits(event.streamId)) {
-          rows.put(AuditStreamRefRow, { streamId: event.streamId, refs: named });
+          rows.add(AuditStreamRefRow, { streamId: event.streamId, refs: named }); // a stream's first event comes once
           ofStream.push(...named);
           beyond = [];
         }

@@ -2,7 +2,7 @@ import type { PlanShape } from '../../src/domain/plan/events.js';
 import { applyAmendment } from '../../src/domain/plan/plan-shape.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from '../runner/projection.js';
-import { upsertRows } from '../runner/rows.js';
+import { insertRows } from '../runner/rows.js';
 import { PlanHistoryRow, PlanRow } from './entities.js';
 
 const planId = (event: RecordedEvent) => event.streamId.slice('plan-'.length);
@@ -80,6 +80,6 @@ export const plansProjection: Projection = {
       });
     }
     // Each event makes one version, and the runner applies an event once: history rows are always new.
-    await upsertRows(em, PlanHistoryRow, history, []);
+    await insertRows(em, PlanHistoryRow, history);
   },
 };

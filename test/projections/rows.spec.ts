@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
-import { COPY_FROM_ROWS, RowCache } from '../../projections/runner/rows.js';
+import { COPY_FROM_ROWS, insertRows, RowCache } from '../../projections/runner/rows.js';
 import { freshDatabase, testTargets } from '../support/databases.js';
 
 @Entity('rows_probe')
@@ -88,6 +88,28 @@ for (const target of testTargets()) {
         await rows.flush(em);
       });
       expect(await stored()).toEqual([row('a', 1), row('c', 4)]);
+    });
+
+    it('adds rows the caller knows are new without loading them, and inserts rows few or many', async () => {
+      const keys = ids(COPY_FROM_ROWS, 'a');
+      const rows = new RowCache(dataSource);
+      await dataSource.transaction(async (em) => {
+        for (const id of keys) rows.add(DocRow, row(id, 1));
+        await rows.flush(em);
+        await insertRows(em, DocRow, [row('few', 2)]);
+        await insertRows(em, DocRow, ids(COPY_FROM_ROWS, 'm').map((id) => row(id, 3)));
+      });
+      expect(await stored()).toEqual([...keys.map((id) => row(id, 1)), row('few', 2), ...ids(COPY_FROM_ROWS, 'm').map((id) => row(id, 3))]);
+      // Added again, they are not new: the insert fails (nothing overwritten) and the transaction writes nothing.
+      await expect(
+        dataSource.transaction(async (em) => {
+          const again = new RowCache(dataSource);
+          for (const id of keys) again.add(DocRow, row(id, 9));
+          await again.flush(em);
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      await expect(dataSource.transaction((em) => insertRows(em, DocRow, [row('few', 9)]))).rejects.toThrow(/duplicate key/);
+      expect((await stored()).filter((r) => r.version === 9)).toEqual([]);
     });
 
     it('inserts rows it found absent (many: by COPY, which refuses a key that appeared meanwhile) and writes nothing when that fails', async () => {
