@@ -89,6 +89,12 @@ interface Member {
   failedAt?: number;
 }
 
+/** An index or primary key dropped while a rebuild fills a table, and the statement that builds it again. */
+interface Deferred {
+  table: string;
+  statement: string;
+}
+
 /** A table of a generation summed up for the comparison before a switch (see ProjectionRunner.summarize). */
 interface TableSummary {
   columns: string[];
@@ -389,7 +395,7 @@ export class ProjectionRunner {
    */
   private async fill(member: Member, feed: BatchFeed, slot: number): Promise<void> {
     try {
-      let restore: string[];
+      let restore: Deferred[];
       try {
         restore = await this.deferIndexes(member);
         member.rows = new RowCache(this.dataSource);
@@ -403,8 +409,11 @@ export class ProjectionRunner {
         feed.leave(slot);
       }
       if (this.stopped) return;
-      await this.finishFill(member);
-      await this.restoreIndexes(restore);
+      // The indexes of append-only tables (which the finish does not write) are built while it runs.
+      const appendOnly = new Set((member.projection.appendOnly ?? []).map((e) => this.dataSource.getMetadata(e).tableName));
+      const [early, late] = [restore.filter((d) => appendOnly.has(d.table)), restore.filter((d) => !appendOnly.has(d.table))];
+      await Promise.all([this.finishFill(member), this.restoreIndexes(early)]);
+      await this.restoreIndexes(late);
     } catch (error) {
       await this.fail(member, error);
     }
@@ -467,7 +476,7 @@ export class ProjectionRunner {
    * every non-unique index (projections look rows up by primary key only), and the primary keys of the
    * tables the projection declares append-only.
    */
-  private async deferIndexes(member: Member): Promise<string[]> {
+  private async deferIndexes(member: Member): Promise<Deferred[]> {
     const schema = schemaOf(member.projection.name, member.generation);
     const bulk = [...(member.projection.appendOnly ?? []), ...(member.projection.derived?.tables ?? [])].map((e) => this.dataSource.getMetadata(e).tableName);
     const rows: { table: string; index: string; unique: boolean; definition: string; constraint: string | null; constraintDefinition: string | null }[] = await this.dataSource.query(
@@ -481,26 +490,38 @@ export class ProjectionRunner {
         where n.nspname = $1`,
       [schema],
     );
-    const restore: string[] = [];
+    const restore: Deferred[] = [];
     for (const r of rows) {
       if (!r.unique && r.constraint === null) {
         await this.dataSource.query(`drop index ${schema}."${r.index}"`);
-        restore.push(r.definition);
+        restore.push({ table: r.table, statement: r.definition });
       } else if (bulk.includes(r.table) && r.constraint !== null) {
         await this.dataSource.query(`alter table ${schema}."${r.table}" drop constraint "${r.constraint}"`);
-        restore.push(`alter table ${schema}."${r.table}" add constraint "${r.constraint}" ${r.constraintDefinition}`);
+        restore.push({ table: r.table, statement: `alter table ${schema}."${r.table}" add constraint "${r.constraint}" ${r.constraintDefinition}` });
       }
     }
     return restore;
   }
 
-  /** Builds the deferred indexes: sorting a filled table beats inserting into the index row by row. */
-  private async restoreIndexes(statements: string[]): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      await em.query(`set local maintenance_work_mem = '256MB'`);
-      for (const statement of statements) await em.query(statement);
-    });
+  /**
+   * Builds the deferred indexes: sorting a filled table beats inserting into the index row by row. Two at a
+   * time, each on its own connection: at the end of a rebuild the slowest projection's indexes are most of
+   * what is left to do, and one build keeps one core busy.
+   */
+  private async restoreIndexes(deferred: Deferred[]): Promise<void> {
+    const queue = [...deferred];
+    const worker = async () => {
+      for (let d = queue.shift(); d; d = queue.shift()) {
+        const statement = d.statement;
+        await this.dataSource.transaction(async (em) => {
+          await em.query(`set local maintenance_work_mem = '256MB'`);
+          await em.query(statement);
+        });
+      }
+    };
+    await Promise.all([worker(), worker()]);
   }
+
 
   /** Takes the old generation out of the live loop, brings both to the same position, compares, switches. */
   private async switchOver(
