@@ -5,6 +5,16 @@ import { copyRows } from '../runner/copy.js';
 import { ImpactEntryRow, ImpactTotalRow, LedgerBalanceRow, LedgerFactRow, LedgerPostingRow, LedgerProgrammeRow } from './entities.js';
 import { entriesFor, factKeysFor, LEDGER_EVENT_TYPES, type Fact } from './postings.js';
 
+/** Today's sums, from every posting and impact entry (once, at the end of a rebuild). */
+const SUMS = [
+  `insert into ledger_balances ("programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
+   select "programmeId", book, kind, account, "counterAccount", "municipalityId", sum(amount) from ledger_postings
+    group by "programmeId", book, kind, account, "counterAccount", "municipalityId"`,
+  `insert into impact_totals ("programmeId", field, "municipalityId", oblast, priority, amount)
+   select "programmeId", field, "municipalityId", oblast, priority, sum(delta) from impact_entries
+    group by "programmeId", field, "municipalityId", oblast, priority`,
+];
+
 /**
  * Recorded times are taken from the events table itself (microseconds; RecordedEvent.recordedAt has
  * milliseconds), so `asOf` cuts postings exactly where it cuts the log. Postings and impact entries are
@@ -81,22 +91,8 @@ export const ledgerProjection: Projection = {
       );
     }
   },
-  derived: { tables: [LedgerBalanceRow, ImpactTotalRow], compute: sumUp },
+  derived: { tables: [LedgerBalanceRow, ImpactTotalRow], sums: SUMS },
 };
-
-/** Today's sums, from every posting and impact entry (once, at the end of a rebuild). */
-async function sumUp(em: EntityManager): Promise<void> {
-  await em.query(
-    `insert into ledger_balances ("programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
-     select "programmeId", book, kind, account, "counterAccount", "municipalityId", sum(amount) from ledger_postings
-      group by "programmeId", book, kind, account, "counterAccount", "municipalityId"`,
-  );
-  await em.query(
-    `insert into impact_totals ("programmeId", field, "municipalityId", oblast, priority, amount)
-     select "programmeId", field, "municipalityId", oblast, priority, sum(delta) from impact_entries
-      group by "programmeId", field, "municipalityId", oblast, priority`,
-  );
-}
 
 /**
  * Fills the recordedAt column of rows stamped with an event's position, with the time as the events table

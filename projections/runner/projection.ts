@@ -32,10 +32,11 @@ export interface Projection {
   apply(events: RecordedEvent[], batch: Batch): Promise<void>;
   /**
    * Tables that are sums of the projection's other tables, and how to compute them from those: while a
-   * rebuild fills a generation (`batch.filling`), `apply` leaves them alone, and `compute` fills them once
-   * at the end, one statement each (their primary keys, like those of append-only tables, come after).
+   * rebuild fills a generation (`batch.filling`), `apply` leaves them alone, and the `sums` fill them once
+   * at the end: one SQL statement per table, run side by side (their primary keys, like those of
+   * append-only tables, come after).
    */
-  derived?: { tables: Function[]; compute(em: EntityManager): Promise<void> };
+  derived?: { tables: Function[]; sums: string[] };
 }
 
 /** What `apply` works with. */

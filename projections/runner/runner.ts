@@ -440,17 +440,22 @@ export class ProjectionRunner {
     this.changes.emit('checkpoint');
   }
 
-  /** Writes what the member's RowCache still holds, derives what the projection derives, stores the checkpoint. */
+  /**
+   * Writes what the member's RowCache still holds, derives what the projection derives (each sum in its own
+   * transaction, side by side), stores the checkpoint.
+   */
   private async finishFill(member: Member): Promise<void> {
-    await this.rebuildTransaction(member, async (em) => {
-      await member.rows!.flush(em);
-      if (member.projection.derived) {
-        await em.query(`set local work_mem = '256MB'`); // derived sums group whole tables: in memory, not spilled to disk
-        await member.projection.derived.compute(em);
-      }
-      await em.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [member.projection.name, member.generation, member.checkpoint]);
-    });
+    await this.rebuildTransaction(member, (em) => member.rows!.flush(em));
     member.rows = undefined;
+    await Promise.all(
+      (member.projection.derived?.sums ?? []).map((sum) =>
+        this.rebuildTransaction(member, async (em) => {
+          await em.query(`set local work_mem = '256MB'`); // derived sums group whole tables: in memory, not spilled to disk
+          await em.query(sum);
+        }),
+      ),
+    );
+    await this.dataSource.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [member.projection.name, member.generation, member.checkpoint]);
   }
 
   /** A transaction on the member's new generation; its commit is not waited for (see `fill`). */
