@@ -412,8 +412,12 @@ export class ProjectionRunner {
       // The indexes of append-only tables (which the finish does not write) are built while it runs.
       const appendOnly = new Set((member.projection.appendOnly ?? []).map((e) => this.dataSource.getMetadata(e).tableName));
       const [early, late] = [restore.filter((d) => appendOnly.has(d.table)), restore.filter((d) => !appendOnly.has(d.table))];
-      await Promise.all([this.finishFill(member), this.restoreIndexes(early)]);
-      await this.restoreIndexes(late);
+      await Promise.all([this.finishFill(member), this.twoAtATime(early)]);
+      await this.twoAtATime(late);
+      // Statistics for the planner before the tables answer reads (autovacuum would take a while, or never
+      // come where it is off): reports right after the switch are planned on what the tables hold.
+      const schema = schemaOf(member.projection.name, member.generation);
+      await this.twoAtATime(this.tablesOf(member.projection).map((table) => ({ table, statement: `analyze ${schema}."${table}"` })));
     } catch (error) {
       await this.fail(member, error);
     }
@@ -509,11 +513,11 @@ export class ProjectionRunner {
   }
 
   /**
-   * Builds the deferred indexes: sorting a filled table beats inserting into the index row by row. Two at a
-   * time, each on its own connection: at the end of a rebuild the slowest projection's indexes are most of
-   * what is left to do, and one build keeps one core busy.
+   * Runs statements on a generation's tables (building the deferred indexes: sorting a filled table beats
+   * inserting into the index row by row; analyzing), two at a time, each on its own connection: at the end
+   * of a rebuild the slowest projection's are most of what is left to do, and one keeps one core busy.
    */
-  private async restoreIndexes(deferred: Deferred[]): Promise<void> {
+  private async twoAtATime(deferred: Deferred[]): Promise<void> {
     const queue = [...deferred];
     const worker = async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {

@@ -81,6 +81,9 @@ for (const target of testTargets()) {
       const indexes: { n: number }[] = await dataSource.query(`select count(*)::int as n from pg_indexes where schemaname like 'rm\\_%\\_g2'`);
       const declared = projections.flatMap((p) => p.entities).reduce((n, e) => n + 1 + dataSource.getMetadata(e).indices.length, 0);
       expect(indexes[0].n).toBe(declared);
+      // And statistics: every table of the new generations was analyzed before it answered reads.
+      const unanalyzed = await dataSource.query(`select relname from pg_stat_user_tables where schemaname like 'rm\\_%\\_g2' and last_analyze is null and last_autoanalyze is null`);
+      expect(unanalyzed).toEqual([]);
       // A rebuild again, now from the generation the last one built: still the same rows.
       await runner.rebuild(['ledger']);
       await runner.rebuildsSettled();
