@@ -136,9 +136,12 @@ export function numericDigits(text: string): { negative: boolean; weight: number
   return { negative, weight, scale, base10000 };
 }
 
-/** The binary COPY stream (header, rows, trailer), in chunks of about a megabyte. */
+/**
+ * The binary COPY stream (header, rows, trailer), in chunks from 64 kB doubling up to a megabyte: a COPY of
+ * a few rows (most of a live batch's) does not take a megabyte of memory the garbage collector must reclaim.
+ */
 function* binaryCopy(columns: readonly (readonly unknown[])[], encoders: Encoder[]): Generator<Buffer> {
-  const size = 1 << 20;
+  let size = 1 << 16;
   let buffer = Buffer.allocUnsafe(size);
   let at = buffer.write('PGCOPY\n\xff\r\n\0', 'latin1');
   at = buffer.writeInt32BE(0, buffer.writeInt32BE(0, at)); // flags, header extension
@@ -155,6 +158,7 @@ function* binaryCopy(columns: readonly (readonly unknown[])[], encoders: Encoder
     }
     if (at + most > buffer.length) {
       yield buffer.subarray(0, at);
+      size = Math.min(size * 2, 1 << 20);
       buffer = Buffer.allocUnsafe(Math.max(size, most));
       at = 0;
     }

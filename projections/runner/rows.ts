@@ -124,7 +124,8 @@ export class RowCache {
   /** `put` of a row the caller knows the table lacks (no need to load it first): written with the new ones. */
   add<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
     this.put(entity, row);
-    this.table(entity).absent.add(row[this.table(entity).key]);
+    const table = this.table(entity);
+    table.absent.add(row[table.key]);
   }
 
   get size(): number {
