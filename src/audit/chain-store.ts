@@ -51,7 +51,8 @@ export class ChainStore {
 
   /**
    * Chains every event the log has beyond the stored head, `batchSize` at a time, each batch in one
-   * transaction. Returns how many events it chained and the new head. Run it after appends or on a timer.
+   * transaction, until a batch comes back short. Returns how many events it chained and the new head. Run
+   * it after appends or on a timer.
    */
   async extend(log: EventLogReader, batchSize = 1000): Promise<{ added: number; head: ChainHead }> {
     let added = 0;
@@ -83,6 +84,9 @@ export class ChainStore {
         );
         await client.query('commit');
         added += events.length;
+        // Fewer than asked for: the log had no more that was safe to read a moment ago; asking again at
+        // once would cost a transaction that nearly always finds nothing (new appends wake the caller).
+        if (events.length < batchSize) return { added, head: { position: positions[positions.length - 1], hash: prev } };
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
         throw error;

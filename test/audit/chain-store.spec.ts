@@ -29,9 +29,11 @@ async function extendUntil(chain: ChainStore, log: EventLogReader, wanted: numbe
 describe(`ChainStore (${target.name} PostgreSQL)`, () => {
   let store: PostgresEventStore;
   let chain: ChainStore;
+  let url: string;
 
   beforeAll(async () => {
-    store = await PostgresEventStore.connect(await freshDatabase(target.url));
+    url = await freshDatabase(target.url);
+    store = await PostgresEventStore.connect(url);
     chain = new ChainStore(store.pool);
     await chain.init();
     await chain.init(); // idempotent
@@ -94,6 +96,37 @@ describe(`ChainStore (${target.name} PostgreSQL)`, () => {
       expect(await chain.verify(store)).toMatchObject({ valid: false, firstInvalidPosition: 15 });
     } finally {
       await client.end();
+    }
+  });
+
+  it('answers after one transaction when a batch comes back short (no second look at an empty log)', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    let transactions = 0;
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as any).query = (...args: unknown[]) => {
+        if (args[0] === 'begin') transactions++;
+        return query(...args);
+      };
+    });
+    const counted = new ChainStore(pool);
+    try {
+      await store.append('application-8', 'any', [scored(1), scored(2), scored(3)]);
+      let added = 0;
+      for (let tries = 0; added === 0 && tries < 500; tries++) {
+        transactions = 0;
+        const result = await counted.extend(store, 10);
+        added = result.added;
+        if (added > 0) {
+          expect(transactions).toBe(1);
+          expect(result.head).toEqual(await counted.head());
+        } else await new Promise((resolve) => setTimeout(resolve, 20)); // held back by another test's transaction
+      }
+      expect(added).toBeGreaterThan(0);
+      await extendUntil(chain, store, 3 - added);
+      expect((await chain.head()).position).toBe(29);
+    } finally {
+      await pool.end();
     }
   });
 });
