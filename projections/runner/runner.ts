@@ -289,14 +289,15 @@ export class ProjectionRunner {
       const m = this.live.get(name);
       const checkpoint = m?.checkpoint ?? 0;
       const rebuild = this.rebuilding.get(name);
+      const awaitingRebuild = m?.outdated && !rebuild;
       return {
         name,
         generation: m?.generation ?? 0,
         checkpoint,
         headPosition: head,
         lag: Math.max(0, head - checkpoint),
-        status: m?.failed || (m?.outdated && !rebuild) ? 'failed' : rebuild ? 'rebuilding' : this.stopped ? 'stopped' : 'running',
-        ...(m?.failed ? { error: m.failed } : m?.outdated && !rebuild ? { error: `generation ${m.generation} was built by an older version of the projection: rebuild it` } : {}),
+        status: m?.failed || awaitingRebuild ? 'failed' : rebuild ? 'rebuilding' : this.stopped ? 'stopped' : 'running',
+        ...(m?.failed ? { error: m.failed } : awaitingRebuild ? { error: `generation ${m.generation} was built by an older version of the projection: rebuild it` } : {}),
         ...(rebuild
           ? { rebuild: { generation: rebuild.member.generation, checkpoint: rebuild.member.checkpoint, status: rebuild.member.failed ? 'failed' : 'catching-up' } }
           : {}),
@@ -410,7 +411,7 @@ export class ProjectionRunner {
       }
       if (this.stopped) return;
       // The indexes of append-only tables (which the finish does not write) are built while it runs.
-      const appendOnly = new Set((member.projection.appendOnly ?? []).map((e) => this.dataSource.getMetadata(e).tableName));
+      const appendOnly = new Set(this.tableNames(member.projection.appendOnly));
       const [early, late] = [restore.filter((d) => appendOnly.has(d.table)), restore.filter((d) => !appendOnly.has(d.table))];
       await Promise.all([this.finishFill(member), this.twoAtATime(early)]);
       await this.twoAtATime(late);
@@ -487,7 +488,7 @@ export class ProjectionRunner {
    */
   private async deferIndexes(member: Member): Promise<Deferred[]> {
     const schema = schemaOf(member.projection.name, member.generation);
-    const bulk = [...(member.projection.appendOnly ?? []), ...(member.projection.derived?.tables ?? [])].map((e) => this.dataSource.getMetadata(e).tableName);
+    const bulk = this.tableNames([...(member.projection.appendOnly ?? []), ...(member.projection.derived?.tables ?? [])]);
     const rows: { table: string; index: string; unique: boolean; definition: string; constraint: string | null; constraintDefinition: string | null }[] = await this.dataSource.query(
       `select t.relname as table, i.relname as index, x.indisunique as unique, pg_get_indexdef(x.indexrelid) as definition,
               c.conname as constraint, pg_get_constraintdef(c.oid) as "constraintDefinition"
@@ -521,7 +522,7 @@ export class ProjectionRunner {
     const queue = [...deferred];
     const worker = async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {
-        const statement = d.statement;
+        const { statement } = d;
         await this.dataSource.transaction(async (em) => {
           await em.query(`set local maintenance_work_mem = '256MB'`);
           await em.query(statement);
@@ -530,7 +531,6 @@ export class ProjectionRunner {
     };
     await Promise.all([worker(), worker()]);
   }
-
 
   /** Takes the old generation out of the live loop, brings both to the same position, compares, switches. */
   private async switchOver(
@@ -701,7 +701,11 @@ export class ProjectionRunner {
   }
 
   private tablesOf(projection: Projection): string[] {
-    return projection.entities.map((e) => this.dataSource.getMetadata(e).tableName);
+    return this.tableNames(projection.entities);
+  }
+
+  private tableNames(entities: Function[] = []): string[] {
+    return entities.map((e) => this.dataSource.getMetadata(e).tableName);
   }
 
   private async pointViews(em: EntityManager, projection: Projection, generation: number): Promise<void> {
@@ -721,14 +725,13 @@ export class ProjectionRunner {
     const schema = schemaOf(projection.name, generation);
     const query = (sql: string, params?: unknown[]) => (em ?? this.dataSource).query(sql, params);
     const one = async (table: string): Promise<[string, TableSummary]> => {
-      const exists = (await query(`select to_regclass(format('%I.%I', $1::text, $2::text)) is not null as exists`, [schema, table]))[0].exists;
-      if (!exists) return [table, { columns: [], key: [], rows: 0, hash: null }]; // a table an older version did not have
       const [{ columns, key }] = await query(
         `select (select coalesce(array_agg(column_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as columns,
                 (select coalesce(array_agg(a.attname::text order by a.attname), '{}') from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
-                  where c.conrelid = format('%I.%I', $1::text, $2::text)::regclass and c.contype = 'p') as key`,
+                  where c.conrelid = to_regclass(format('%I.%I', $1::text, $2::text)) and c.contype = 'p') as key`,
         [schema, table],
       );
+      if (columns.length === 0) return [table, { columns, key, rows: 0, hash: null }]; // a table an older version did not have
       const row = `row(${(columns as string[]).map((c) => `t."${c}"`).join(', ')})`;
       const summed = await query(`select count(*)::int as n, coalesce(sum(hash_record_extended(${row}, 0)), 0)::text as hash from ${schema}."${table}" t`).then(
         (r: any[]) => ({ rows: r[0].n, hash: r[0].hash }),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { Column, type DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { copyRows, numericDigits } from '../../projections/runner/copy.js';
-import { freshDatabase, testTargets } from '../support/databases.js';
+import { freshDataSource, testTargets } from '../support/databases.js';
 
 @Entity('copy_probe')
 class ProbeRow {
@@ -39,8 +39,7 @@ for (const target of testTargets()) {
     let dataSource: DataSource;
 
     beforeAll(async () => {
-      dataSource = new DataSource({ type: 'postgres', url: await freshDatabase(target.url), entities: [ProbeRow], synchronize: true, logging: false });
-      await dataSource.initialize();
+      dataSource = await freshDataSource(target, [ProbeRow]);
     });
     afterAll(async () => {
       await dataSource?.destroy();

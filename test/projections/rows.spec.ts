@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { Column, type DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { COPY_FROM_ROWS, insertRows, RowCache } from '../../projections/runner/rows.js';
-import { freshDatabase, testTargets } from '../support/databases.js';
+import { freshDataSource, testTargets } from '../support/databases.js';
 
 @Entity('rows_probe')
 class DocRow {
@@ -27,8 +27,7 @@ for (const target of testTargets()) {
     let dataSource: DataSource;
 
     beforeAll(async () => {
-      dataSource = new DataSource({ type: 'postgres', url: await freshDatabase(target.url), entities: [DocRow], synchronize: true, logging: false });
-      await dataSource.initialize();
+      dataSource = await freshDataSource(target, [DocRow]);
     });
     afterAll(async () => {
       await dataSource?.destroy();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 
 export interface TestTarget {
   name: 'embedded' | 'external';
@@ -30,6 +31,12 @@ export async function freshDatabase(serverUrl: string): Promise<string> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** A TypeORM data source on a new database of the target's server, with the tables of `entities` made. */
+export async function freshDataSource(target: TestTarget, entities: Function[]): Promise<DataSource> {
+  const dataSource = new DataSource({ type: 'postgres', url: await freshDatabase(target.url), entities, synchronize: true, logging: false });
+  return dataSource.initialize();
 }
 
 export async function dropTestDatabases(serverUrl: string): Promise<void> {

@@ -57,21 +57,11 @@ export class TraceService {
     const municipalityEvents = level2.filter((e) => e.streamId === `municipality-${municipalityId}`);
 
     // Co-funding that matched the grant or facility: found through the audit index by the target's id.
-    const coFundingEvents = (
-      await log.atPositions(
-        (await this.dataSource.query(entityPositionsSql('$1', '1', '$2'), [[targetId], Number.MAX_SAFE_INTEGER])).map((x: any) => Number(x.position)),
-        at,
-      )
-    ).filter((e) => e.type === 'CoFundingReceived' && e.data?.target?.kind === targetKind && e.data?.target?.id === targetId);
+    const coFundingEvents = (await log.atPositions(await this.positionsConcerning([targetId]), at)).filter(
+      (e) => e.type === 'CoFundingReceived' && e.data?.target?.kind === targetKind && e.data?.target?.id === targetId,
+    );
     const evidenceEvents = coFundingEvents.length
-      ? (
-          await log.atPositions(
-            (await this.dataSource.query(entityPositionsSql('$1', '1', '$2'), [coFundingEvents.map((e) => e.data.coFundingId), Number.MAX_SAFE_INTEGER])).map((x: any) =>
-              Number(x.position),
-            ),
-            at,
-          )
-        ).filter((e) => e.type === 'EvidenceCounted')
+      ? (await log.atPositions(await this.positionsConcerning(coFundingEvents.map((e) => e.data.coFundingId)), at)).filter((e) => e.type === 'EvidenceCounted')
       : [];
 
     const everything = [...own, ...level1, ...level2, ...coFundingEvents, ...evidenceEvents];
@@ -252,5 +242,11 @@ export class TraceService {
         events: prove(c, ...evidenceEvents.filter((e) => e.data?.coFundingId === c.data.coFundingId)),
       })),
     };
+  }
+
+  /** Positions of the events that concern any of these entities, through the audit index. */
+  private async positionsConcerning(entityIds: string[]): Promise<number[]> {
+    const rows: { position: string }[] = await this.dataSource.query(entityPositionsSql('$1', '1', '$2'), [entityIds, Number.MAX_SAFE_INTEGER]);
+    return rows.map((r) => Number(r.position));
   }
 }
