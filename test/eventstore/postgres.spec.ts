@@ -177,6 +177,31 @@ for (const target of testTargets()) {
       await store.close();
     });
 
+    it('delivers events copied over from another server (pg_restore), whose transaction ids this one has not reached', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url);
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      try {
+        await store.append('here-1', 'no-stream', [{ type: 'A', data: {}, metadata: meta }]);
+        // A row as a logical restore writes it: the transaction id it had on the server it came from.
+        await store.pool.query(
+          `insert into events (position, id, stream_id, stream_version, type, schema_version, data, metadata, effective_on, recorded_at, tx_id)
+           values (nextval('events_position_seq'), gen_random_uuid(), 'restored-1', 1, 'A', 1, '{}', $1, null, clock_timestamp(),
+                   (pg_current_xact_id()::text::bigint + 1000000)::text::xid8)`,
+          [JSON.stringify(meta)],
+        );
+        await store.append('here-2', 'no-stream', [{ type: 'A', data: {}, metadata: meta }]);
+        const log = await store.readAll({ fromPosition: 1 });
+        expect(log.map((e) => [e.position, e.streamId])).toEqual([
+          [1, 'here-1'],
+          [2, 'restored-1'],
+          [3, 'here-2'],
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('runs its migrations once, also when two services start together', async () => {
       const url = await freshDatabase(target.url);
       const [a, b] = await Promise.all([PostgresEventStore.connect(url), PostgresEventStore.connect(url)]);

@@ -360,13 +360,19 @@ export class PostgresEventStore implements EventStore {
    * its transaction id is below the oldest still running (the snapshot's xmin), so every smaller position
    * has committed or aborted by then. The prefix stops at the first event not yet safe: readers never skip
    * a late commit nor see an event twice.
+   *
+   * A transaction id at or above the snapshot's xmax cannot belong to this server (a visible row's
+   * transaction committed before the snapshot): the event came over from another one (pg_dump and
+   * pg_restore, a logical copy), whose transaction ids the server's own have not reached yet. It committed
+   * there, so it is delivered; below xmin, as the server's own, it would wait for a counter that may take
+   * years to get there.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const from = options.fromPosition ?? 1;
     const limit = Math.min(options.limit ?? 1000, 10_000);
     const { rows } = await this.pool.query<EventRow & { safe: boolean }>(
-      `select ${EVENT_COLUMNS}, tx_id < pg_snapshot_xmin(pg_current_snapshot()) as safe
-         from events where position >= $1 order by position limit $2`,
+      `select ${EVENT_COLUMNS}, (tx_id < pg_snapshot_xmin(snapshot) or tx_id >= pg_snapshot_xmax(snapshot)) as safe
+         from events, pg_current_snapshot() as snapshot where position >= $1 order by position limit $2`,
       [from, limit],
     );
     const out: RecordedEvent[] = [];
