@@ -418,7 +418,7 @@ export class ProjectionRunner {
       // Statistics for the planner before the tables answer reads (autovacuum would take a while, or never
       // come where it is off): reports right after the switch are planned on what the tables hold.
       const schema = schemaOf(member.projection.name, member.generation);
-      await this.twoAtATime(this.tablesOf(member.projection).map((table) => ({ table, statement: `analyze ${schema}."${table}"` })));
+      await this.twoAtATime(this.analyzeStatements(member.projection.entities, schema));
     } catch (error) {
       await this.fail(member, error);
     }
@@ -698,6 +698,19 @@ export class ProjectionRunner {
     } finally {
       await builder.destroy();
     }
+  }
+
+  /**
+   * ANALYZE of each table, on the columns reports filter, join and group by: not the json and jsonb ones,
+   * whose statistics no plan uses and which cost most of an ANALYZE (every sampled document detoasted and
+   * hashed: 0.77 s instead of 0.24 s for the applications of a 250k-event ledger).
+   */
+  private analyzeStatements(entities: Function[], schema: string): Deferred[] {
+    return entities.map((entity) => {
+      const metadata = this.dataSource.getMetadata(entity);
+      const columns = metadata.columns.filter((c) => c.type !== 'json' && c.type !== 'jsonb').map((c) => `"${c.databaseName}"`);
+      return { table: metadata.tableName, statement: `analyze ${schema}."${metadata.tableName}" (${columns.join(', ')})` };
+    });
   }
 
   private tablesOf(projection: Projection): string[] {
