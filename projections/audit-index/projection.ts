@@ -15,6 +15,9 @@ export function streamEntity(streamId: string): string {
   return category ? streamId.slice(category.length) : streamId;
 }
 
+/** True when the stream's id is its category and its entity's id: the stream is found from the entity by name. */
+const named = (streamId: string) => CATEGORIES.some((c) => streamId.startsWith(c));
+
 /** The entities an event's data names: top-level `…Id` fields, `target.id`, `donor.id`. */
 export function namedEntities(data: any): string[] {
   const ids: string[] = [];
@@ -36,13 +39,15 @@ const inherits = (streamId: string) => !/^(award|evidence)-/.test(streamId);
  * The audit trail's index (GET /audit/events?entityId=&actorId=): which events concern an entity, and which
  * events an actor recorded. An event concerns its own stream's entity, every entity its data names, and
  * every entity the first event of its stream named (so a disbursement's approval and payment are found by
- * its grant). What concerns every event of a stream is kept once per stream (audit_stream_entities, the
- * events then found by stream in the log); audit_entity_refs keeps only what an event names beyond that.
- * Most events name nothing new, so this is about a third of the rows one per event and entity would be.
+ * its grant). An entity's own streams need no rows: their ids are a category and the entity's id, so they
+ * are looked up by name (see entityPositionsSql). What else concerns every event of a stream is kept once per
+ * stream (audit_stream_entities, the events then found by stream in the log); audit_entity_refs keeps only
+ * what an event names beyond that. Most events name nothing new, so this is about a quarter of the rows one
+ * per event and entity would be.
  */
 export const auditIndexProjection: Projection = {
   name: 'audit-index',
-  version: 2,
+  version: 3,
   entities: [AuditStreamEntityRow, AuditEntityRefRow, AuditActorRefRow, AuditStreamRefRow],
   appendOnly: [AuditStreamEntityRow, AuditEntityRefRow, AuditActorRefRow],
   handles: Object.keys(eventSchemas),
@@ -53,13 +58,13 @@ export const auditIndexProjection: Projection = {
     const actorRefs: [string[], number[]] = [[], []];
     for (const event of events) {
       const own = streamEntity(event.streamId);
-      const named = namedEntities(event.data).filter((id) => id !== own);
-      let beyond = named;
+      const names = namedEntities(event.data).filter((id) => id !== own);
+      let beyond = names;
       if (event.streamVersion === 1) {
-        const ofStream = [own];
+        const ofStream = named(event.streamId) ? [] : [own];
         if (inherits(event.streamId)) {
-          rows.add(AuditStreamRefRow, { streamId: event.streamId, refs: named }); // a stream's first event comes once
-          ofStream.push(...named);
+          rows.add(AuditStreamRefRow, { streamId: event.streamId, refs: names }); // a stream's first event comes once
+          ofStream.push(...names);
           beyond = [];
         }
         for (const id of ofStream) {
@@ -68,7 +73,7 @@ export const auditIndexProjection: Projection = {
         }
       } else if (inherits(event.streamId)) {
         const ofStream = rows.get(AuditStreamRefRow, event.streamId)?.refs ?? [];
-        beyond = named.filter((id) => !ofStream.includes(id));
+        beyond = names.filter((id) => !ofStream.includes(id));
       }
       for (const id of beyond) {
         entityRefs[0].push(id);
@@ -91,15 +96,22 @@ export const auditIndexProjection: Projection = {
 /**
  * SQL selecting the positions of the events that concern any of some entities (column `position`, each
  * once, unordered) within [from, to]. `entities` is the placeholder of a text[] parameter, `from` and `to`
- * placeholders or literals. Events of the entities' streams come from the log, one look-up of its stream
- * index per stream: as a plain join, without statistics or with stale ones, PostgreSQL may sort the whole
- * log instead, or combine the stream index with a scan of positions (`offset 0` keeps the subquery from
- * being flattened into a join, and the window of positions out of it).
+ * placeholders or literals. The streams: the entities' own (every category with each id: a look-up of the
+ * stream index that finds nothing costs microseconds) and those audit_stream_entities names. Their events
+ * come from the log, one look-up of its stream index per stream: as a plain join, without statistics or
+ * with stale ones, PostgreSQL may sort the whole log instead, or combine the stream index with a scan of
+ * positions (`offset 0` keeps the subquery from being flattened into a join, and the window of positions
+ * out of it).
  */
 export function entityPositionsSql(entities: string, from: string, to: string): string {
+  const categories = `array[${CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
   return `select r.position from read.audit_entity_refs r where r."entityId" = any(${entities}::text[]) and r.position between ${from} and ${to}
     union
-    select e.position from read.audit_stream_entities s
+    select e.position from (
+        select s."streamId" collate "default" from read.audit_stream_entities s where s."entityId" = any(${entities}::text[])
+        union all
+        select category || entity from unnest(${entities}::text[]) as entity, unnest(${categories}) as category
+      ) as s
       cross join lateral (select position from public.events where stream_id = s."streamId" offset 0) e
-     where s."entityId" = any(${entities}::text[]) and e.position between ${from} and ${to}`;
+     where e.position between ${from} and ${to}`;
 }
