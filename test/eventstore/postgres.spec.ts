@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PostgresEventStore, READ_STREAMS_SQL } from '../../src/eventstore/postgres/store.js';
+import { PostgresEventStore, READ_ALL_SQL, READ_STREAMS_SQL } from '../../src/eventstore/postgres/store.js';
 import { freshDatabase, testTargets } from '../support/databases.js';
 import { eventStoreContract } from './contract.js';
 import { migrations } from '../../src/eventstore/postgres/migrations.js';
@@ -198,6 +198,38 @@ for (const target of testTargets()) {
           [3, 'here-2'],
         ]);
       } finally {
+        await store.close();
+      }
+    });
+
+    it('sends no content for events not yet safe, and reads the log by its position index, with statistics or without', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url);
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        for (let batch = 0; batch < 10; batch++) {
+          await store.appendMulti(Array.from({ length: 20 }, (_, i) => ({ streamId: `s-${batch}-${i}`, expectedVersion: 'no-stream' as const, events: Array.from({ length: 100 }, () => ({ type: 'A', data: { i }, metadata: meta })) })));
+        }
+        for (const analyzed of [false, true]) {
+          if (analyzed) await store.pool.query('analyze events');
+          const { rows } = await store.pool.query(`explain (format json) ${READ_ALL_SQL}`, [1, 2000]);
+          const plan = JSON.stringify(rows[0]['QUERY PLAN']);
+          expect(plan).toContain('"Index Name":"events_pkey"');
+          expect(plan).not.toContain('"Node Type":"Sort"');
+        }
+        // A transaction holding an id keeps what is appended after it from being safe until it ends.
+        await other.query('begin');
+        await other.query('select pg_current_xact_id()');
+        await store.append('late-1', 'no-stream', [{ type: 'A', data: { late: true }, metadata: meta }]);
+        const { rows: held } = await store.pool.query(READ_ALL_SQL, [20_001, 10]);
+        expect(held).toEqual([{ position: 20_001, safe: false, id: null, stream_id: null, stream_version: null, type: null, schema_version: null, data: null, metadata: null, effective_on: null, recorded_at: null }]);
+        expect(await store.readAll({ fromPosition: 20_000 })).toEqual([expect.objectContaining({ position: 20_000 })]);
+        await other.query('commit');
+        expect((await store.readAll({ fromPosition: 20_001 })).map((e) => [e.position, e.streamId, e.data])).toEqual([[20_001, 'late-1', { late: true }]]);
+      } finally {
+        await other.end();
         await store.close();
       }
     });

@@ -44,9 +44,35 @@ interface EventRow {
   recorded_at: string;
 }
 
-const EVENT_COLUMNS = `position, id, stream_id, stream_version, type, schema_version, data, metadata,
-  to_char(effective_on, 'YYYY-MM-DD') as effective_on,
-  to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at`;
+/** What an event is read as (EventRow): each column's SQL expression and the name it is read under. */
+const READ_COLUMNS: [expression: string, name: string][] = [
+  ['position', 'position'],
+  ['id', 'id'],
+  ['stream_id', 'stream_id'],
+  ['stream_version', 'stream_version'],
+  ['type', 'type'],
+  ['schema_version', 'schema_version'],
+  ['data', 'data'],
+  ['metadata', 'metadata'],
+  [`to_char(effective_on, 'YYYY-MM-DD')`, 'effective_on'],
+  [`to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, 'recorded_at'],
+];
+
+const EVENT_COLUMNS = READ_COLUMNS.map(([expression, name]) => (expression === name ? name : `${expression} as ${name}`)).join(', ');
+
+/**
+ * The global log from $1, at most $2 rows, each marked `safe` or not (see readAll). An event not yet safe
+ * comes without its content: readAll stops before it and reads it again later, and under load the
+ * events appended while the last batch was applied are most of what a read finds, often several reads in
+ * a row (any transaction in progress anywhere holds them back); sending their documents each time made
+ * PostgreSQL write and the service parse every event several times over.
+ */
+export const READ_ALL_SQL = `select position, safe, ${READ_COLUMNS.filter(([, name]) => name !== 'position')
+  .map(([expression, name]) => `case when safe then ${expression} end as ${name}`)
+  .join(', ')}
+  from (select e.*, (e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) or e.tx_id >= pg_snapshot_xmax(pg_current_snapshot())) as safe
+          from events e where e.position >= $1 order by e.position limit $2) as e
+  order by position`;
 
 /** Several streams, each from its own version: $1 stream ids, $2 first versions. */
 export const READ_STREAMS_SQL = `select e.* from unnest($1::text[], $2::int[]) as wanted(sid, from_version)
@@ -371,9 +397,7 @@ export class PostgresEventStore implements EventStore {
     const from = options.fromPosition ?? 1;
     const limit = Math.min(options.limit ?? 1000, 10_000);
     const { rows } = await this.pool.query<EventRow & { safe: boolean }>(
-      `select ${EVENT_COLUMNS}, (tx_id < pg_snapshot_xmin(snapshot) or tx_id >= pg_snapshot_xmax(snapshot)) as safe
-         from events, pg_current_snapshot() as snapshot where position >= $1 order by position limit $2`,
-      [from, limit],
+      { name: 'read-all', text: READ_ALL_SQL, values: [from, limit] },
     );
     const out: RecordedEvent[] = [];
     for (const row of rows) {
