@@ -15,9 +15,6 @@ export function streamEntity(streamId: string): string {
   return category ? streamId.slice(category.length) : streamId;
 }
 
-/** True when the stream's id is its category and its entity's id: the stream is found from the entity by name. */
-const named = (streamId: string) => CATEGORIES.some((c) => streamId.startsWith(c));
-
 /** The entities an event's data names: top-level `…Id` fields, `target.id`, `donor.id`. */
 export function namedEntities(data: any): string[] {
   const ids: string[] = [];
@@ -61,7 +58,8 @@ export const auditIndexProjection: Projection = {
       const names = namedEntities(event.data).filter((id) => id !== own);
       let beyond = names;
       if (event.streamVersion === 1) {
-        const ofStream = named(event.streamId) ? [] : [own];
+        // A stream whose id is a category and its entity's id is found from the entity by name (see entityPositionsSql).
+        const ofStream = own !== event.streamId ? [] : [own];
         if (inherits(event.streamId)) {
           rows.add(AuditStreamRefRow, { streamId: event.streamId, refs: names }); // a stream's first event comes once
           ofStream.push(...names);

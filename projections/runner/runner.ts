@@ -413,8 +413,8 @@ export class ProjectionRunner {
       // The indexes of append-only tables (which the finish does not write) are built while it runs.
       const appendOnly = new Set(this.tableNames(member.projection.appendOnly));
       const [early, late] = [restore.filter((d) => appendOnly.has(d.table)), restore.filter((d) => !appendOnly.has(d.table))];
-      await Promise.all([this.finishFill(member), this.twoAtATime(early)]);
-      await this.twoAtATime(late);
+      await Promise.all([this.finishFill(member), this.twoAtATime(early.map((d) => d.statement))]);
+      await this.twoAtATime(late.map((d) => d.statement));
       // Statistics for the planner before the tables answer reads (autovacuum would take a while, or never
       // come where it is off): reports right after the switch are planned on what the tables hold.
       const schema = schemaOf(member.projection.name, member.generation);
@@ -518,11 +518,10 @@ export class ProjectionRunner {
    * inserting into the index row by row; analyzing), two at a time, each on its own connection: at the end
    * of a rebuild the slowest projection's are most of what is left to do, and one keeps one core busy.
    */
-  private async twoAtATime(deferred: Deferred[]): Promise<void> {
-    const queue = [...deferred];
+  private async twoAtATime(statements: string[]): Promise<void> {
+    const queue = [...statements];
     const worker = async () => {
-      for (let d = queue.shift(); d; d = queue.shift()) {
-        const { statement } = d;
+      for (let statement = queue.shift(); statement; statement = queue.shift()) {
         await this.dataSource.transaction(async (em) => {
           await em.query(`set local maintenance_work_mem = '256MB'`);
           await em.query(statement);
@@ -705,11 +704,11 @@ export class ProjectionRunner {
    * whose statistics no plan uses and which cost most of an ANALYZE (every sampled document detoasted and
    * hashed: 0.77 s instead of 0.24 s for the applications of a 250k-event ledger).
    */
-  private analyzeStatements(entities: Function[], schema: string): Deferred[] {
+  private analyzeStatements(entities: Function[], schema: string): string[] {
     return entities.map((entity) => {
       const metadata = this.dataSource.getMetadata(entity);
       const columns = metadata.columns.filter((c) => c.type !== 'json' && c.type !== 'jsonb').map((c) => `"${c.databaseName}"`);
-      return { table: metadata.tableName, statement: `analyze ${schema}."${metadata.tableName}" (${columns.join(', ')})` };
+      return `analyze ${schema}."${metadata.tableName}" (${columns.join(', ')})`;
     });
   }
 
