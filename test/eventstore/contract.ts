@@ -176,7 +176,11 @@ export function eventStoreContract(adapter: string, make: () => Promise<EventSto
 }
 
 /** Reads until at least `count` events are delivered (bounded): delivery waits for older transactions. */
-async function settled(read: () => Promise<RecordedEvent[]>, count: number, timeoutMs = 10_000): Promise<RecordedEvent[]> {
+/**
+ * Reads until `count` events came (or time runs out): a transaction in progress anywhere on the server
+ * (another test's, in another database) holds new events back from readAll for a moment.
+ */
+export async function settled(read: () => Promise<RecordedEvent[]>, count: number, timeoutMs = 10_000): Promise<RecordedEvent[]> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const events = await read();
