@@ -29,6 +29,24 @@ export interface RebuildReport {
   eventsPerSecond: number | null;
   diff: TableDiff[] | null;
   error: string | null;
+  /** Seconds from the start of the rebuild at which each of its stages ended (those it reached). */
+  phases: RebuildPhases | null;
+}
+
+/**
+ * Where a rebuild's time went, as seconds from its start at which each stage ended:
+ * - `filled`: the generation has applied the log as it stood (the read shared with the rest of the group);
+ * - `indexed`: the rows it kept are written, derived sums computed, deferred indexes built, tables analyzed;
+ * - `caughtUp`: old and new generation brought to the same position;
+ * - `compared`: the two generations compared (the diff);
+ * - `switched`: the views point at the new generation.
+ */
+export interface RebuildPhases {
+  filled?: number;
+  indexed?: number;
+  caughtUp?: number;
+  compared?: number;
+  switched?: number;
 }
 
 export interface TableDiff {
@@ -74,7 +92,8 @@ create table if not exists public.projection_rebuilds (
   events_per_second numeric,
   diff jsonb,
   error text
-);`;
+);
+alter table public.projection_rebuilds add column if not exists phases jsonb;`;
 
 interface Member {
   projection: Projection;
@@ -87,6 +106,8 @@ interface Member {
   rows?: RowCache;
   failed?: string;
   failedAt?: number;
+  /** While rebuilding: when the rebuild started (performance.now()) and the stages it has finished. */
+  rebuild?: { startedAt: number; phases: RebuildPhases };
 }
 
 /** An index or primary key dropped while a rebuild fills a table, and the statement that builds it again. */
@@ -356,6 +377,7 @@ export class ProjectionRunner {
       eventsPerSecond: r.events_per_second === null ? null : Number(r.events_per_second),
       diff: r.diff,
       error: r.error,
+      phases: r.phases ?? null,
     };
   }
 
@@ -370,6 +392,7 @@ export class ProjectionRunner {
 
   private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
     const started = Date.now();
+    for (const g of group) g.member.rebuild = { startedAt: performance.now(), phases: {} };
     const size = this.options.rebuild?.batchSize ?? 5000;
     const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size }), size, group.length);
     // Each member goes on to its switch as soon as its own generation is filled: what follows the fill
@@ -410,6 +433,7 @@ export class ProjectionRunner {
         feed.leave(slot);
       }
       if (this.stopped) return;
+      this.reached(member, 'filled');
       // The indexes of append-only tables (which the finish does not write) are built while it runs.
       const appendOnly = new Set(this.tableNames(member.projection.appendOnly));
       const [early, late] = [restore.filter((d) => appendOnly.has(d.table)), restore.filter((d) => !appendOnly.has(d.table))];
@@ -419,6 +443,7 @@ export class ProjectionRunner {
       // come where it is off): reports right after the switch are planned on what the tables hold.
       const schema = schemaOf(member.projection.name, member.generation);
       await this.twoAtATime(this.analyzeStatements(member.projection.entities, schema));
+      this.reached(member, 'indexed');
     } catch (error) {
       await this.fail(member, error);
     }
@@ -546,12 +571,15 @@ export class ProjectionRunner {
         if (!old.outdated) await this.catchUpTo([old], target); // an outdated one stays as it is: only the new code exists
         await this.catchUpTo([member], target);
         if (member.failed) throw new Error(member.failed);
+        this.reached(member, 'caughtUp');
         const taken = await early;
         const [before, after] = await Promise.all([
           taken?.checkpoint === old.checkpoint ? taken.tables : this.summarize(old.projection, old.generation),
           this.summarize(member.projection, member.generation),
         ]);
         const diff = await this.diff(member.projection, old.generation, member.generation, before, after);
+        this.reached(member, 'compared');
+        const phases = { ...member.rebuild!.phases, switched: this.elapsed(member) };
         await this.dataSource.transaction(async (em) => {
           await this.pointViews(em, member.projection, member.generation);
           await em.query(`update public.projections set active_generation = $2 where name = $1`, [name, member.generation]);
@@ -559,24 +587,27 @@ export class ProjectionRunner {
           await em.query(`update public.projection_generations set status = 'retired' where name = $1 and generation = $2`, [name, old.generation]);
           const seconds = Math.max((Date.now() - started) / 1000, 0.001);
           await em.query(
-            `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4 where id = $1`,
-            [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff)],
+            `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4, phases = $5 where id = $1`,
+            [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff), JSON.stringify(phases)],
           );
         });
+        member.rebuild = undefined;
         this.live.set(name, member);
         await this.dataSource.query(`drop schema if exists ${schemaOf(name, old.generation)} cascade`);
       });
       this.changes.emit('checkpoint');
     } catch (error) {
-      await this.abandonRebuild(name, member.generation, reportId, String((error as Error).message ?? error));
+      await this.abandonRebuild(name, member.generation, reportId, String((error as Error).message ?? error), member.rebuild?.phases);
     } finally {
       this.rebuilding.delete(name);
     }
   }
 
-  private async abandonRebuild(name: string, generation: number, reportId: number | null, reason: string): Promise<void> {
+  private async abandonRebuild(name: string, generation: number, reportId: number | null, reason: string, phases?: RebuildPhases): Promise<void> {
     if (reportId !== null) {
-      await this.dataSource.query(`update public.projection_rebuilds set status = 'failed', finished_at = now(), error = $2 where id = $1`, [reportId, reason]).catch(() => undefined);
+      await this.dataSource
+        .query(`update public.projection_rebuilds set status = 'failed', finished_at = now(), error = $2, phases = $3 where id = $1`, [reportId, reason, phases ? JSON.stringify(phases) : null])
+        .catch(() => undefined);
     } else {
       await this.dataSource
         .query(`update public.projection_rebuilds set status = 'failed', finished_at = now(), error = $3 where name = $1 and to_generation = $2 and status = 'running'`, [name, generation, reason])
@@ -584,6 +615,15 @@ export class ProjectionRunner {
     }
     await this.dataSource.query(`drop schema if exists ${schemaOf(name, generation)} cascade`).catch(() => undefined);
     await this.dataSource.query(`delete from public.projection_generations where name = $1 and generation = $2`, [name, generation]).catch(() => undefined);
+  }
+
+  /** Seconds since the member's rebuild started. */
+  private elapsed(member: Member): number {
+    return Math.round((performance.now() - (member.rebuild?.startedAt ?? performance.now())) / 10) / 100;
+  }
+
+  private reached(member: Member, phase: keyof RebuildPhases): void {
+    if (member.rebuild) member.rebuild.phases[phase] = this.elapsed(member);
   }
 
   private paused = new Set<string>();

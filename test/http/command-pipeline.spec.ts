@@ -131,6 +131,7 @@ for (const target of testTargets()) {
         const report = await app.call('GET', '/admin/projections/municipalities/rebuilds/latest', { as: users.admin });
         expect(report.body).toMatchObject({ name: 'municipalities', status: 'switched', fromGeneration: 1, toGeneration: 2 });
         expect(report.body.diff).toEqual([expect.objectContaining({ table: 'municipalities', onlyBefore: 0, onlyAfter: 0, schemaChanged: false })]);
+        expect(Object.keys(report.body.phases)).toEqual(['filled', 'indexed', 'caughtUp', 'compared', 'switched']);
         const after = await app.call('GET', `/municipalities?limit=1000&minPosition=${head}`, { as: users.auditor });
         expect(after.body).toEqual(before.body);
         const status = await app.call('GET', '/admin/projections', { as: users.admin });

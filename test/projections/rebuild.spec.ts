@@ -63,6 +63,11 @@ for (const target of testTargets()) {
         const report = await runner.latestRebuild(name);
         expect(report).toMatchObject({ name, status: 'switched', fromGeneration: 1, toGeneration: 2, error: null });
         expect(report!.position).toBeGreaterThanOrEqual(lastPosition);
+        // Where the time went: every stage reached, in order, the last one when the report was finished.
+        const { filled, indexed, caughtUp, compared, switched } = report!.phases!;
+        expect([filled, indexed, caughtUp, compared, switched].every((t) => typeof t === 'number' && t >= 0)).toBe(true);
+        expect([filled!, indexed!, caughtUp!, compared!, switched!]).toEqual([filled!, indexed!, caughtUp!, compared!, switched!].sort((x, y) => x - y));
+        expect(switched!).toBeLessThanOrEqual((Date.parse(report!.finishedAt!) - Date.parse(report!.startedAt)) / 1000 + 0.5);
         for (const table of report!.diff!) {
           expect(table).toMatchObject({ onlyBefore: 0, onlyAfter: 0, schemaChanged: false, rowsAfter: table.rowsBefore, samplesOnlyBefore: [], samplesOnlyAfter: [] });
         }
@@ -108,6 +113,27 @@ for (const target of testTargets()) {
       expect(diff).toMatchObject({ table: 'municipalities', onlyBefore: 2, onlyAfter: 1, rowsAfter: diff.rowsBefore - 1, schemaChanged: false });
       expect(diff.samplesOnlyBefore).toEqual(expect.arrayContaining([expect.objectContaining({ id, name: 'Tampered' }), expect.objectContaining({ id: 'ghost' })]));
       expect(diff.samplesOnlyAfter).toEqual([expect.objectContaining({ id, name })]);
+    });
+
+    it('reports a failed rebuild with the stages it reached, the live generation answering on', async () => {
+      await runner.stop();
+      const [{ active_generation: live }] = await dataSource.query(`select active_generation from public.projections where name = 'municipalities'`);
+      // The same projections, one of which fails on the rebuild's own path (filling a generation).
+      const failing = projections.map((p) => (p.name !== 'municipalities' ? p : { ...p, apply: async (events: any[], batch: any) => (batch.filling ? Promise.reject(new Error('disk on fire')) : p.apply(events, batch)) }));
+      runner = new ProjectionRunner(store, dataSource, failing, { rebuild: { batchSize: 250, rowsHeld: 100 } });
+      try {
+        await runner.start();
+        await runner.rebuild(['municipalities']);
+        await runner.rebuildsSettled();
+        const report = await runner.latestRebuild('municipalities');
+        expect(report).toMatchObject({ status: 'failed', fromGeneration: live, phases: {} });
+        expect(report!.error).toMatch(/disk on fire/);
+        expect((await runner.status()).find((s) => s.name === 'municipalities')).toMatchObject({ generation: live, status: 'running' });
+      } finally {
+        await runner.stop();
+        runner = new ProjectionRunner(store, dataSource, projections, { rebuild: { batchSize: 250, rowsHeld: 100 } });
+        await runner.start();
+      }
     });
 
     it('finds for every entity exactly the events that concern it (its streams kept once, further names per event)', async () => {
