@@ -7,7 +7,7 @@ import { TokenService } from '../src/api/common/auth.js';
 import { eventSchemas } from '../src/domain/registry.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/store.js';
 import { OurWriter, PeerWriter, RawWriter, sampleEvents } from './lib/appends.js';
-import { sampleCpu, cpuPerCommand } from './lib/cpu.js';
+import { sampleCpu, cpuPerCommand, type CpuSample } from './lib/cpu.js';
 import { commandLoad, documentedPaths, getLatencies } from './lib/http.js';
 import { generateLedger } from './lib/ledger.js';
 import { startBenchDatabase } from './lib/pg.js';
@@ -162,12 +162,33 @@ async function main(): Promise<void> {
     const tokens = new TokenService(secret);
     const figureRebuilds = async (service: ServiceProcess, size: number): Promise<RebuildFigures> => {
       const all: RebuildFigures[] = [];
+      const cpu: CpuSample[] = [];
       for (let r = 0; r < P.rebuildRuns; r++) {
+        const before = sampleCpu(service.pid);
         const f = await service.rebuild();
+        const after = sampleCpu(service.pid);
+        if (before && after) cpu.push({ service: after.service - before.service, postgres: after.postgres - before.postgres, harness: 0 });
         log(`  rebuild of all projections over ${f.head} events: ${round(f.seconds, 2)} s, ${round(f.eventsPerSecond)} events/s, RSS ${f.rssBaselineMb} -> peak ${f.rssPeakMb} MB, heap peak ${f.heapPeakMb} MB, after GC ${f.heapAfterGcMb} MB`);
+        log(`    stages (s from the start): ${f.perProjection.map((p) => `${p.name} ${Object.entries(p.phases ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('; ')}`);
         all.push(f);
       }
       const mid = [...all].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor(all.length / 2)];
+      // Where the time goes: the log applied by every projection (the shared read ends with the slowest),
+      // then the rest (indexes, sums, comparison, switch); and the CPU the service and PostgreSQL spent.
+      const filled = (f: RebuildFigures) => Math.max(...f.perProjection.map((p) => p.phases?.filled ?? 0));
+      const last = (f: RebuildFigures) => f.perProjection.reduce((a, b) => ((b.phases?.switched ?? 0) > (a.phases?.switched ?? 0) ? b : a));
+      add({
+        name: `rebuild: log applied by every projection, ${size} events`,
+        unit: 's',
+        value: round(median(all.map(filled)), 2),
+        samples: all.map((f) => round(filled(f), 2)),
+        note: `the median run's last switch: ${last(mid).name} at ${last(mid).phases?.switched} s (${Object.entries(last(mid).phases ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+      });
+      if (cpu.length > 0) {
+        const cores = os.cpus().length;
+        add({ name: `service CPU during rebuild, ${size} events`, unit: 'CPU-s', value: round(median(cpu.map((c) => c.service)), 1), samples: cpu.map((c) => round(c.service, 1)), note: `${cores} cores on this machine` });
+        add({ name: `PostgreSQL CPU during rebuild, ${size} events`, unit: 'CPU-s', value: round(median(cpu.map((c) => c.postgres)), 1), samples: cpu.map((c) => round(c.postgres, 1)), note: 'every postgres process on this machine, what the postmaster reaped included' });
+      }
       // One more rebuild, as a diagnostic: a GC forced every 200 ms shows the live heap (what the rebuild keeps).
       const probe = await service.rebuild({ probeLiveHeap: true });
       log(`  live heap during a rebuild over ${probe.head} events (GC every 200 ms): peak ${probe.liveHeapPeakMb} MB`);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { boundHeapGrowth } from '../../src/config/heap.js';
+import type { RebuildPhases } from '../../projections/runner/runner.js';
 
 /**
  * The service under test, in its own process (as in production: the load generator and the harness do not
@@ -28,7 +29,7 @@ export interface RebuildFigures {
   heapAfterGcMb: number;
   /** With probeLiveHeap: the largest heap in use right after a full GC (forced every 200 ms) during the rebuild. */
   liveHeapPeakMb?: number;
-  perProjection: { name: string; status: string; eventsPerSecond: number | null }[];
+  perProjection: { name: string; status: string; eventsPerSecond: number | null; phases: RebuildPhases | null }[];
 }
 
 export interface CatchUpFigures {
@@ -175,7 +176,7 @@ async function serve(): Promise<void> {
         const perProjection = [];
         for (const name of runner.names) {
           const r = await runner.latestRebuild(name);
-          perProjection.push({ name, status: r?.status ?? 'none', eventsPerSecond: r?.eventsPerSecond ?? null });
+          perProjection.push({ name, status: r?.status ?? 'none', eventsPerSecond: r?.eventsPerSecond ?? null, phases: r?.phases ?? null });
         }
         const failed = perProjection.find((p) => p.status !== 'switched');
         if (failed) throw new Error(`rebuild of ${failed.name} ended ${failed.status}: ${(await runner.latestRebuild(failed.name))?.error}`);
