@@ -14,7 +14,19 @@ export interface ProjectionInfo {
   lag: number;
   status: ProjectionStatus;
   error?: string;
-  rebuild?: { generation: number; checkpoint: number; status: string };
+  /** While a rebuild runs: the new generation, how far it has read the log, and what it is doing (see rebuildStage). */
+  rebuild?: { generation: number; checkpoint: number; status: RebuildStage | 'failed'; phases: RebuildPhases };
+}
+
+export type RebuildStage = 'filling' | 'indexing' | 'catching-up' | 'comparing' | 'switching';
+
+/** What a rebuild is doing, from the stages it has finished (RebuildPhases). */
+export function rebuildStage(phases: RebuildPhases): RebuildStage {
+  if (phases.compared !== undefined) return 'switching';
+  if (phases.caughtUp !== undefined) return 'comparing';
+  if (phases.indexed !== undefined) return 'catching-up';
+  if (phases.filled !== undefined) return 'indexing';
+  return 'filling';
 }
 
 export interface RebuildReport {
@@ -311,6 +323,7 @@ export class ProjectionRunner {
       const checkpoint = m?.checkpoint ?? 0;
       const rebuild = this.rebuilding.get(name);
       const awaitingRebuild = m?.outdated && !rebuild;
+      const phases = rebuild?.member.rebuild?.phases ?? {};
       return {
         name,
         generation: m?.generation ?? 0,
@@ -320,7 +333,7 @@ export class ProjectionRunner {
         status: m?.failed || awaitingRebuild ? 'failed' : rebuild ? 'rebuilding' : this.stopped ? 'stopped' : 'running',
         ...(m?.failed ? { error: m.failed } : awaitingRebuild ? { error: `generation ${m.generation} was built by an older version of the projection: rebuild it` } : {}),
         ...(rebuild
-          ? { rebuild: { generation: rebuild.member.generation, checkpoint: rebuild.member.checkpoint, status: rebuild.member.failed ? 'failed' : 'catching-up' } }
+          ? { rebuild: { generation: rebuild.member.generation, checkpoint: rebuild.member.checkpoint, status: rebuild.member.failed ? ('failed' as const) : rebuildStage(phases), phases: { ...phases } } }
           : {}),
       };
     });
@@ -591,7 +604,6 @@ export class ProjectionRunner {
             [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff), JSON.stringify(phases)],
           );
         });
-        member.rebuild = undefined;
         this.live.set(name, member);
         await this.dataSource.query(`drop schema if exists ${schemaOf(name, old.generation)} cascade`);
       });
@@ -600,6 +612,7 @@ export class ProjectionRunner {
       await this.abandonRebuild(name, member.generation, reportId, String((error as Error).message ?? error), member.rebuild?.phases);
     } finally {
       this.rebuilding.delete(name);
+      member.rebuild = undefined;
     }
   }
 

@@ -57,8 +57,29 @@ for (const target of testTargets()) {
 
     it('rebuilds every read model to the rows the live path built, events appended meanwhile included', async () => {
       await runner.rebuild(runner.names);
+      // The status says what each rebuild is doing: filling first, then only ever a later stage.
+      const order = ['filling', 'indexing', 'catching-up', 'comparing', 'switching'];
+      const seen = new Map<string, string[]>();
+      const watch = async () => {
+        for (const s of await runner.status()) {
+          if (!s.rebuild) continue;
+          expect(s.status).toBe('rebuilding');
+          const stages = seen.get(s.name) ?? [];
+          if (stages.at(-1) !== s.rebuild.status) seen.set(s.name, [...stages, s.rebuild.status]);
+        }
+      };
+      await watch();
+      expect([...seen.values()]).toEqual(runner.names.map(() => ['filling']));
       const { lastPosition } = await register('during-rebuild');
+      const watching = (async () => {
+        for (let i = 0; i < 2000 && (await runner.status()).some((s) => s.rebuild); i++) await watch();
+      })();
       await runner.rebuildsSettled();
+      await watching;
+      for (const stages of seen.values()) {
+        expect(stages.every((x) => order.includes(x))).toBe(true);
+        expect(stages).toEqual([...stages].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+      }
       for (const name of runner.names) {
         const report = await runner.latestRebuild(name);
         expect(report).toMatchObject({ name, status: 'switched', fromGeneration: 1, toGeneration: 2, error: null });
