@@ -13,6 +13,7 @@ import { generateLedger } from './lib/ledger.js';
 import { startBenchDatabase } from './lib/pg.js';
 import { ourOrderedRead, rawOrderedRead } from './lib/reads.js';
 import { ServiceProcess, type RebuildFigures } from './lib/service.js';
+import type { RebuildPhases } from '../projections/runner/runner.js';
 import { median, medianOf, medianOfInterleaved } from './lib/stats.js';
 
 /**
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     const serviceDir = mkdtempSync(path.join(os.tmpdir(), 'aid-ledger-bench-service-'));
     cleanups.push(() => rmSync(serviceDir, { recursive: true, force: true }));
     const tokens = new TokenService(secret);
+    const stagesText = (phases: RebuildPhases | null) => Object.entries(phases ?? {}).map(([stage, s]) => `${stage} ${s}`).join(', ');
     const figureRebuilds = async (service: ServiceProcess, size: number): Promise<RebuildFigures> => {
       const all: RebuildFigures[] = [];
       const cpu: CpuSample[] = [];
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
         const after = sampleCpu(service.pid);
         if (before && after) cpu.push({ service: after.service - before.service, postgres: after.postgres - before.postgres, harness: 0 });
         log(`  rebuild of all projections over ${f.head} events: ${round(f.seconds, 2)} s, ${round(f.eventsPerSecond)} events/s, RSS ${f.rssBaselineMb} -> peak ${f.rssPeakMb} MB, heap peak ${f.heapPeakMb} MB, after GC ${f.heapAfterGcMb} MB`);
-        log(`    stages (s from the start): ${f.perProjection.map((p) => `${p.name} ${Object.entries(p.phases ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('; ')}`);
+        log(`    stages (s from the start): ${f.perProjection.map((p) => `${p.name} ${stagesText(p.phases)}`).join('; ')}`);
         all.push(f);
       }
       const mid = [...all].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor(all.length / 2)];
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
         unit: 's',
         value: round(median(all.map(filled)), 2),
         samples: all.map((f) => round(filled(f), 2)),
-        note: `the median run's last switch: ${last(mid).name} at ${last(mid).phases?.switched} s (${Object.entries(last(mid).phases ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+        note: `the median run's last switch: ${last(mid).name} at ${last(mid).phases?.switched} s (${stagesText(last(mid).phases)})`,
       });
       if (cpu.length > 0) {
         const cores = os.cpus().length;

@@ -404,8 +404,8 @@ export class ProjectionRunner {
   }
 
   private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
-    const started = Date.now();
-    for (const g of group) g.member.rebuild = { startedAt: performance.now(), phases: {} };
+    const startedAt = performance.now();
+    for (const g of group) g.member.rebuild = { startedAt, phases: {} };
     const size = this.options.rebuild?.batchSize ?? 5000;
     const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size }), size, group.length);
     // Each member goes on to its switch as soon as its own generation is filled: what follows the fill
@@ -415,7 +415,7 @@ export class ProjectionRunner {
         const live = this.live.get(g.name)!;
         const before = this.summarizeLive(live.projection, live.generation).catch(() => null);
         await this.fill(g.member, feed, slot);
-        await this.switchOver(g, started, before);
+        await this.switchOver(g, before);
       }),
     );
   }
@@ -572,7 +572,6 @@ export class ProjectionRunner {
   /** Takes the old generation out of the live loop, brings both to the same position, compares, switches. */
   private async switchOver(
     { name, member, reportId }: { name: string; member: Member; reportId: number },
-    started: number,
     early: Promise<{ checkpoint: number; tables: Map<string, TableSummary> } | null>,
   ): Promise<void> {
     try {
@@ -592,13 +591,14 @@ export class ProjectionRunner {
         ]);
         const diff = await this.diff(member.projection, old.generation, member.generation, before, after);
         this.reached(member, 'compared');
-        const phases = { ...member.rebuild!.phases, switched: this.elapsed(member) };
+        this.reached(member, 'switched');
+        const { startedAt, phases } = member.rebuild!;
         await this.dataSource.transaction(async (em) => {
           await this.pointViews(em, member.projection, member.generation);
           await em.query(`update public.projections set active_generation = $2 where name = $1`, [name, member.generation]);
           await em.query(`update public.projection_generations set status = 'running' where name = $1 and generation = $2`, [name, member.generation]);
           await em.query(`update public.projection_generations set status = 'retired' where name = $1 and generation = $2`, [name, old.generation]);
-          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+          const seconds = Math.max((performance.now() - startedAt) / 1000, 0.001);
           await em.query(
             `update public.projection_rebuilds set status = 'switched', finished_at = now(), position = $2, events_per_second = $3, diff = $4, phases = $5 where id = $1`,
             [reportId, member.checkpoint, Math.round(member.checkpoint / seconds), JSON.stringify(diff), JSON.stringify(phases)],
@@ -630,13 +630,9 @@ export class ProjectionRunner {
     await this.dataSource.query(`delete from public.projection_generations where name = $1 and generation = $2`, [name, generation]).catch(() => undefined);
   }
 
-  /** Seconds since the member's rebuild started. */
-  private elapsed(member: Member): number {
-    return Math.round((performance.now() - (member.rebuild?.startedAt ?? performance.now())) / 10) / 100;
-  }
-
+  /** Notes that the member's rebuild finished a stage, in seconds (to 10 ms) from the rebuild's start. */
   private reached(member: Member, phase: keyof RebuildPhases): void {
-    if (member.rebuild) member.rebuild.phases[phase] = this.elapsed(member);
+    if (member.rebuild) member.rebuild.phases[phase] = Math.round((performance.now() - member.rebuild.startedAt) / 10) / 100;
   }
 
   private paused = new Set<string>();
