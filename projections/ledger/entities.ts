@@ -42,18 +42,6 @@ export class LedgerPostingRow {
   @Column('numeric') amount: string;
 }
 
-/** The postings summed per (programme, book, kind, account, counter account, municipality): today's balances. */
-@Entity('ledger_balances')
-export class LedgerBalanceRow {
-  @PrimaryColumn('text') programmeId: string;
-  @PrimaryColumn('text') book: string;
-  @PrimaryColumn('text') kind: string;
-  @PrimaryColumn('text') account: string;
-  @PrimaryColumn('text') counterAccount: string;
-  @PrimaryColumn('text') municipalityId: string;
-  @Column('numeric') amount: string;
-}
-
 /** One delta of an impact figure, stamped with its event's position and recorded time. */
 @Entity('impact_entries')
 @Index('impact_entries_programme_time', ['programmeId', 'recordedAt'])
@@ -70,15 +58,4 @@ export class ImpactEntryRow {
   @Column('text') oblast: string;
   @Column('text') priority: string;
   @Column('text') entityId: string;
-}
-
-/** Impact entries summed per (programme, field, municipality, priority): today's figures. */
-@Entity('impact_totals')
-export class ImpactTotalRow {
-  @PrimaryColumn('text') programmeId: string;
-  @PrimaryColumn('text') field: string;
-  @PrimaryColumn('text') municipalityId: string;
-  @PrimaryColumn('text') oblast: string;
-  @PrimaryColumn('text') priority: string;
-  @Column('numeric') amount: string;
 }

@@ -2,18 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Batch, Projection } from '../runner/projection.js';
 import { copyRows } from '../runner/copy.js';
-import { ImpactEntryRow, ImpactTotalRow, LedgerBalanceRow, LedgerFactRow, LedgerPostingRow, LedgerProgrammeRow } from './entities.js';
+import { ImpactEntryRow, LedgerFactRow, LedgerPostingRow, LedgerProgrammeRow } from './entities.js';
 import { entriesFor, factKeysFor, LEDGER_EVENT_TYPES, type Fact } from './postings.js';
-
-/** Today's sums, from every posting and impact entry (once, at the end of a rebuild). */
-const SUMS = [
-  `insert into ledger_balances ("programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
-   select "programmeId", book, kind, account, "counterAccount", "municipalityId", sum(amount) from ledger_postings
-    group by "programmeId", book, kind, account, "counterAccount", "municipalityId"`,
-  `insert into impact_totals ("programmeId", field, "municipalityId", oblast, priority, amount)
-   select "programmeId", field, "municipalityId", oblast, priority, sum(delta) from impact_entries
-    group by "programmeId", field, "municipalityId", oblast, priority`,
-];
 
 /**
  * Recorded times are taken from the events table itself (microseconds; RecordedEvent.recordedAt has
@@ -21,24 +11,23 @@ const SUMS = [
  * appended with COPY (many narrow rows per batch).
  *
  * The fund-flow ledger and the impact rollups (postings.ts says what each event posts). Append-only tables
- * of postings and impact entries, each stamped with position and recorded time (reports as of a moment sum
- * them up to it), plus summary tables of today's sums kept in the same transaction (reports of now read those;
- * a rebuild derives them once at the end).
+ * of postings and impact entries, each stamped with position and recorded time; reports sum them, up to a
+ * moment or all of them. There are no tables of today's sums: an account names its grant or facility, so
+ * they would hold about three rows for every four postings, at the cost of an upsert per batch and of a
+ * grouping of every posting at the end of a rebuild.
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  entities: [LedgerFactRow, LedgerProgrammeRow, LedgerPostingRow, LedgerBalanceRow, ImpactEntryRow, ImpactTotalRow],
+  version: 2,
+  entities: [LedgerFactRow, LedgerProgrammeRow, LedgerPostingRow, ImpactEntryRow],
   appendOnly: [LedgerPostingRow, ImpactEntryRow],
   handles: LEDGER_EVENT_TYPES,
-  async apply(events: RecordedEvent[], { em, rows, filling }: Batch) {
+  async apply(events: RecordedEvent[], { em, rows }: Batch) {
     await rows.load(em, LedgerFactRow, events.flatMap(factKeysFor));
     const facts = { get: (key: string) => rows.get(LedgerFactRow, key)?.data as Fact | undefined };
     const postings = new Columns(['position', 'leg', 'eventType', 'recordedAt', 'programmeId', 'book', 'kind', 'account', 'counterAccount', 'municipalityId', 'amount']);
     const impact = new Columns(['position', 'seq', 'eventType', 'recordedAt', 'programmeId', 'field', 'delta', 'municipalityId', 'oblast', 'priority', 'entityId']);
     const programmes = new Columns(['id', 'currency', 'donorId', 'donorName', 'title', 'position']);
-    // The summary tables' changes, by their key columns joined with NUL (which text values cannot hold).
-    const balances = new Map<string, bigint>();
-    const totals = new Map<string, bigint>();
 
     for (const event of events) {
       const entries = entriesFor(event, facts);
@@ -46,16 +35,10 @@ export const ledgerProjection: Projection = {
       for (let i = 0; i < entries.legs.length; i++) {
         const l = entries.legs[i];
         postings.push(event.position, i, event.type, null, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount.toString());
-        if (filling) continue;
-        const key = [l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId].join('\0');
-        balances.set(key, (balances.get(key) ?? 0n) + l.amount);
       }
       for (let i = 0; i < entries.impact.length; i++) {
         const x = entries.impact[i];
         impact.push(event.position, i, event.type, null, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
-        if (filling) continue;
-        const key = [x.programmeId, x.field, x.municipalityId, x.oblast, x.priority].join('\0');
-        totals.set(key, (totals.get(key) ?? 0n) + x.delta);
       }
       const p = entries.programme;
       if (p) programmes.push(p.id, p.currency, p.donorId, p.donorName, p.title, event.position);
@@ -64,22 +47,6 @@ export const ledgerProjection: Projection = {
     await stampRecordedAt(em, [postings, impact]);
     await copyRows(em, LedgerPostingRow, postings.byName());
     await copyRows(em, ImpactEntryRow, impact.byName());
-    if (balances.size > 0) {
-      await em.query(
-        `insert into ledger_balances ("programmeId", book, kind, account, "counterAccount", "municipalityId", amount)
-         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
-         on conflict ("programmeId", book, kind, account, "counterAccount", "municipalityId") do update set amount = ledger_balances.amount + excluded.amount`,
-        sums(balances, 6),
-      );
-    }
-    if (totals.size > 0) {
-      await em.query(
-        `insert into impact_totals ("programmeId", field, "municipalityId", oblast, priority, amount)
-         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[])
-         on conflict ("programmeId", field, "municipalityId", oblast, priority) do update set amount = impact_totals.amount + excluded.amount`,
-        sums(totals, 5),
-      );
-    }
     if (programmes.length > 0) {
       await em.query(
         `insert into ledger_programmes (id, currency, "donorId", "donorName", title, position, "recordedAt")
@@ -91,7 +58,6 @@ export const ledgerProjection: Projection = {
       );
     }
   },
-  derived: { tables: [LedgerBalanceRow, ImpactTotalRow], sums: SUMS },
 };
 
 /**
@@ -131,15 +97,4 @@ class Columns {
   byName(): Record<string, unknown[]> {
     return Object.fromEntries(this.names.map((name, c) => [name, this.values[c]]));
   }
-}
-
-/** A map of NUL-joined keys to amounts, as the key columns and the amount column. */
-function sums(map: Map<string, bigint>, keyColumns: number): unknown[][] {
-  const out: unknown[][] = Array.from({ length: keyColumns + 1 }, () => []);
-  for (const [key, amount] of map) {
-    const parts = key.split('\0');
-    for (let c = 0; c < keyColumns; c++) out[c].push(parts[c]);
-    out[keyColumns].push(amount.toString());
-  }
-  return out;
 }

@@ -30,13 +30,6 @@ export interface Projection {
   /** Event types it handles; the runner passes only these to `apply` (and still advances past others). */
   handles: readonly string[];
   apply(events: RecordedEvent[], batch: Batch): Promise<void>;
-  /**
-   * Tables that are sums of the projection's other tables, and how to compute them from those: while a
-   * rebuild fills a generation (`batch.filling`), `apply` leaves them alone, and the `sums` fill them once
-   * at the end: one SQL statement per table, run side by side (their primary keys, like those of
-   * append-only tables, come after).
-   */
-  derived?: { tables: Function[]; sums: string[] };
 }
 
 /** What `apply` works with. */
@@ -45,8 +38,6 @@ export interface Batch {
   em: EntityManager;
   /** Rows kept by primary key; the runner writes back what changed (see RowCache). Other writes go through `em`. */
   rows: RowCache;
-  /** True while a rebuild fills a new generation from the start of the log (see `derived`). */
-  filling: boolean;
 }
 
 type DocHandler<Doc> = (doc: Doc | undefined, event: RecordedEvent) => Doc | undefined;

@@ -48,7 +48,7 @@ export interface RebuildReport {
 /**
  * Where a rebuild's time went, as seconds from its start at which each stage ended:
  * - `filled`: the generation has applied the log as it stood (the read shared with the rest of the group);
- * - `indexed`: the rows it kept are written, derived sums computed, deferred indexes built, tables analyzed;
+ * - `indexed`: the rows it kept are written, deferred indexes built, tables analyzed;
  * - `caughtUp`: old and new generation brought to the same position;
  * - `compared`: the two generations compared (the diff);
  * - `switched`: the views point at the new generation.
@@ -472,7 +472,7 @@ export class ProjectionRunner {
     if (relevant.length > 0) {
       try {
         await this.rebuildTransaction(member, async (em) => {
-          await member.projection.apply(relevant, { em, rows: member.rows!, filling: true });
+          await member.projection.apply(relevant, { em, rows: member.rows! });
           await member.rows!.shrink(em, this.options.rebuild?.rowsHeld ?? 5000);
         });
       } catch (error) {
@@ -483,21 +483,10 @@ export class ProjectionRunner {
     this.changes.emit('checkpoint');
   }
 
-  /**
-   * Writes what the member's RowCache still holds, derives what the projection derives (each sum in its own
-   * transaction, side by side), stores the checkpoint.
-   */
+  /** Writes what the member's RowCache still holds and stores the checkpoint. */
   private async finishFill(member: Member): Promise<void> {
     await this.rebuildTransaction(member, (em) => member.rows!.flush(em));
     member.rows = undefined;
-    await Promise.all(
-      (member.projection.derived?.sums ?? []).map((sum) =>
-        this.rebuildTransaction(member, async (em) => {
-          await em.query(`set local work_mem = '256MB'`); // derived sums group whole tables: in memory, not spilled to disk
-          await em.query(sum);
-        }),
-      ),
-    );
     await this.dataSource.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [member.projection.name, member.generation, member.checkpoint]);
   }
 
@@ -526,7 +515,7 @@ export class ProjectionRunner {
    */
   private async deferIndexes(member: Member): Promise<Deferred[]> {
     const schema = schemaOf(member.projection.name, member.generation);
-    const bulk = this.tableNames([...(member.projection.appendOnly ?? []), ...(member.projection.derived?.tables ?? [])]);
+    const bulk = this.tableNames(member.projection.appendOnly);
     const rows: { table: string; index: string; unique: boolean; definition: string; constraint: string | null; constraintDefinition: string | null }[] = await this.dataSource.query(
       `select t.relname as table, i.relname as index, x.indisunique as unique, pg_get_indexdef(x.indexrelid) as definition,
               c.conname as constraint, pg_get_constraintdef(c.oid) as "constraintDefinition"
@@ -711,7 +700,7 @@ export class ProjectionRunner {
           if (relevant.length > 0) {
             await em.query(`set local search_path to ${schemaOf(member.projection.name, member.generation)}, public`);
             const rows = new RowCache(this.dataSource);
-            await member.projection.apply(relevant, { em, rows, filling: false });
+            await member.projection.apply(relevant, { em, rows });
             await rows.flush(em);
           }
           await em.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [...key, Math.max(stored, last)]);

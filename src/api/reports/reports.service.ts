@@ -36,7 +36,7 @@ interface BalanceRow {
 }
 
 /**
- * Which legs of the ledger make a fund-flow figure, as SQL over ledger_postings / ledger_balances
+ * Which legs of the ledger make a fund-flow figure, as SQL over ledger_postings
  * ($P = 'programme:<id>'), with the sign each leg counts with. The report and its explanation use the same.
  */
 const FIGURE_SQL: Record<Exclude<FundFlowField, 'flows' | 'available'>, string> = {
@@ -94,13 +94,11 @@ export class ReportsService {
   async impact(programmeId: string, groupBy: GroupBy, asOf: AsOf | null) {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const programme = await this.programmeIn(em, programmeId, asOf);
-      const rows: { field: string; municipalityId: string; oblast: string; priority: string; amount: string }[] = asOf
-        ? await em.query(
-            `select field, "municipalityId", oblast, priority, sum(delta)::text as amount from read.impact_entries
-             where "programmeId" = $1 and "recordedAt" <= $2::timestamptz group by 1, 2, 3, 4`,
-            [programmeId, asOf.iso],
-          )
-        : await em.query(`select field, "municipalityId", oblast, priority, amount::text as amount from read.impact_totals where "programmeId" = $1`, [programmeId]);
+      const rows: { field: string; municipalityId: string; oblast: string; priority: string; amount: string }[] = await em.query(
+        `select field, "municipalityId", oblast, priority, sum(delta)::text as amount from read.impact_entries
+         where "programmeId" = $1 and ($2::timestamptz is null or "recordedAt" <= $2::timestamptz) group by 1, 2, 3, 4`,
+        [programmeId, asOf?.iso ?? null],
+      );
       const keyOf = (r: (typeof rows)[number]) =>
         groupBy === 'none' ? 'all' : groupBy === 'oblast' ? r.oblast : groupBy === 'municipality' ? r.municipalityId : r.priority;
       const sums = new Map<string, Map<string, bigint>>();
@@ -134,7 +132,7 @@ export class ReportsService {
       // The key alone names its grouping: the first dimension that has it.
       groupBy = 'priority';
       for (const g of ['municipality', 'oblast'] as const) {
-        const [hit] = await this.dataSource.query(`select 1 from read.impact_totals where "programmeId" = $1 and ${DIMENSION[g]} = $2 limit 1`, [q.programmeId, q.key]);
+        const [hit] = await this.dataSource.query(`select 1 from read.impact_entries where "programmeId" = $1 and ${DIMENSION[g]} = $2 limit 1`, [q.programmeId, q.key]);
         if (hit) {
           groupBy = g;
           break;
@@ -192,13 +190,11 @@ export class ReportsService {
   async fundFlow(programmeId: string, asOf: AsOf | null) {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const programme = await this.programmeIn(em, programmeId, asOf);
-      const rows: BalanceRow[] = asOf
-        ? await em.query(
-            `select book, kind, account, "counterAccount", "municipalityId", sum(amount)::text as amount from read.ledger_postings
-             where "programmeId" = $1 and "recordedAt" <= $2::timestamptz group by 1, 2, 3, 4, 5`,
-            [programmeId, asOf.iso],
-          )
-        : await em.query(`select book, kind, account, "counterAccount", "municipalityId", amount::text as amount from read.ledger_balances where "programmeId" = $1`, [programmeId]);
+      const rows: BalanceRow[] = await em.query(
+        `select book, kind, account, "counterAccount", "municipalityId", sum(amount)::text as amount from read.ledger_postings
+         where "programmeId" = $1 and ($2::timestamptz is null or "recordedAt" <= $2::timestamptz) group by 1, 2, 3, 4, 5`,
+        [programmeId, asOf?.iso ?? null],
+      );
       return fundFlowFrom(programme, rows, asOf);
     });
   }
