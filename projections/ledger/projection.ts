@@ -18,7 +18,7 @@ import { entriesFor, factKeysFor, LEDGER_EVENT_TYPES, type Fact } from './postin
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  version: 2,
+  version: 3,
   entities: [LedgerFactRow, LedgerProgrammeRow, LedgerPostingRow, ImpactEntryRow],
   appendOnly: [LedgerPostingRow, ImpactEntryRow],
   handles: LEDGER_EVENT_TYPES,
