@@ -181,7 +181,6 @@ export const grantsProjection: Projection = {
     const data = events.map((e) => e.data as Record<string, any>);
     await rows.prefetch(GrantCallRow, data.map((d) => d.grantCallId));
     await rows.prefetch(DisbursementRow, data.map((d) => d.disbursementId));
-    await rows.prefetch(CoFundingRow, data.map((d) => d.coFundingId)); // new ones: found absent, written with one COPY
     // A payment adds to its grant, which only the disbursement's row names (or the request in this batch).
     const grantOf = (d: Record<string, any>) => {
       const target = d.target ?? (d.disbursementId ? rows.peek(DisbursementRow, d.disbursementId)?.target : undefined);

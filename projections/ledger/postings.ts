@@ -104,29 +104,19 @@ export interface Entries {
   programme?: { id: string; currency: string; donorId: string; donorName: string; title: string };
 }
 
-/**
- * The fact keys an event needs to be posted, and the key of the fact it starts (an entity's first event),
- * all read before the batch so one query serves a whole batch: a key found absent is written with the
- * batch's other new facts in one COPY rather than upserted.
- */
+/** The fact keys an event needs to be posted (read before the batch, so one query serves a whole batch). */
 export function factKeysFor(event: RecordedEvent): string[] {
   const d = event.data ?? {};
   switch (event.type) {
-    case 'ProgrammeRegistered':
     case 'FundsReceived':
       return [factKey('programme', d.programmeId)];
-    case 'MunicipalityRegistered':
-      return [factKey('municipality', d.municipalityId)];
     case 'PlanDrafted':
-      return [factKey('municipality', d.municipalityId), factKey('plan', d.planId)];
     case 'ApplicationSubmitted':
-      return [factKey('municipality', d.municipalityId), factKey('grant', d.applicationId)];
     case 'FacilityAgreed':
-      return [factKey('municipality', d.municipalityId), factKey('facility', d.facilityId)];
+      return [factKey('municipality', d.municipalityId)];
     case 'PlanEndorsed':
     case 'PlanAmended':
       return [factKey('plan', d.planId)];
-    case 'GrantCallOpened':
     case 'GrantCallClosed':
       return [factKey('call', d.grantCallId)];
     case 'GrantApproved':
@@ -136,15 +126,13 @@ export function factKeysFor(event: RecordedEvent): string[] {
     case 'FacilityEstablished':
       return [factKey('facility', d.facilityId)];
     case 'DisbursementRequested':
-      return [factKey(d.target?.kind === 'facility' ? 'facility' : 'grant', d.target?.id), factKey('disbursement', d.disbursementId)];
+      return [factKey(d.target?.kind === 'facility' ? 'facility' : 'grant', d.target?.id)];
     case 'DisbursementPaid':
       return [factKey('disbursement', d.disbursementId)];
     case 'CoFundingReceived':
       return [factKey(d.target?.kind === 'facility' ? 'facility' : d.target?.kind === 'plan' ? 'plan' : 'grant', d.target?.id)];
     case 'ResultRecorded':
-      return [d.grantId ? factKey('grant', d.grantId) : null, d.municipalityId ? factKey('municipality', d.municipalityId) : null, factKey('result', d.resultId)].filter(
-        (k): k is string => k !== null,
-      );
+      return [d.grantId ? factKey('grant', d.grantId) : null, d.municipalityId ? factKey('municipality', d.municipalityId) : null].filter((k): k is string => k !== null);
     case 'ResultRetracted':
       return [factKey('result', d.resultId)];
     default:

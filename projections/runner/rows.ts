@@ -55,6 +55,13 @@ export async function insertRows<T extends ObjectLiteral>(em: EntityManager, ent
   await copyRows(em, entity, Object.fromEntries(columns.map((c) => [c, rows.map((row) => row[c] ?? null)])) as { [P in keyof T]?: unknown[] });
 }
 
+/** Those of `keys` the entity's table holds (by its single-column primary key). */
+async function storedKeys(em: EntityManager, entity: EntityTarget<ObjectLiteral>, keys: readonly string[]): Promise<string[]> {
+  const { column } = singleKey(em.connection, entity);
+  const rows: { key: string }[] = await em.query(`select "${column}" as key from "${em.connection.getMetadata(entity).tableName}" where "${column}" = any($1::text[])`, [keys]);
+  return rows.map((r) => r.key);
+}
+
 function singleKey(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): { property: string; column: string } {
   const metadata = dataSource.getMetadata(entity);
   const primary = metadata.primaryColumns;
@@ -70,6 +77,8 @@ interface Held {
   dirty: Set<string>;
   /** Keys the table is known not to hold: loaded and found absent, not written since. */
   absent: Set<string>;
+  /** Keys put without being loaded: the table may hold them or not (see `write`). */
+  unknown: Set<string>;
 }
 
 /** From this many new rows, insertRows (and so RowCache) writes them with COPY. */
@@ -117,6 +126,7 @@ export class RowCache {
   put<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
     const table = this.table(entity);
     const key = row[table.key];
+    if (!table.rows.has(key)) table.unknown.add(key);
     table.rows.set(key, row);
     table.dirty.add(key);
   }
@@ -125,6 +135,7 @@ export class RowCache {
   add<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
     this.put(entity, row);
     const table = this.table(entity);
+    table.unknown.delete(row[table.key]);
     table.absent.add(row[table.key]);
   }
 
@@ -156,13 +167,25 @@ export class RowCache {
         table.rows.delete(key);
         table.dirty.delete(key);
         table.absent.delete(key);
+        table.unknown.delete(key);
       }
     }
   }
 
-  /** Rows the table does not hold yet are inserted (insertRows), the others upserted. */
+  /**
+   * Rows the table does not hold yet are inserted (insertRows), the others upserted. Rows put without being
+   * loaded may be stored or not: where they would make a COPY (with the new ones), one look-up of their keys
+   * tells, and the new ones go with the COPY (a rebuild puts most new documents that way; a live batch
+   * rarely has enough to need the look-up).
+   */
   private async write(em: EntityManager, table: Held, keys: string[]): Promise<void> {
     const added = keys.filter((key) => table.absent.has(key));
+    const unknown = keys.filter((key) => table.unknown.has(key));
+    if (unknown.length > 0 && added.length + unknown.length >= COPY_FROM_ROWS) {
+      const stored = new Set(await storedKeys(em, table.entity, unknown));
+      for (const key of unknown) if (!stored.has(key)) added.push(key);
+    }
+    for (const key of unknown) table.unknown.delete(key);
     const inserted = added.length >= COPY_FROM_ROWS ? new Set(added) : new Set<string>();
     if (inserted.size > 0) await insertRows(em, table.entity, added.map((key) => table.rows.get(key)!));
     await upsertRows(
@@ -177,7 +200,7 @@ export class RowCache {
   private table(entity: EntityTarget<ObjectLiteral>): Held {
     let table = this.held.get(entity);
     if (!table) {
-      table = { entity, key: singleKey(this.dataSource, entity).property, rows: new Map(), dirty: new Set(), absent: new Set() };
+      table = { entity, key: singleKey(this.dataSource, entity).property, rows: new Map(), dirty: new Set(), absent: new Set(), unknown: new Set() };
       this.held.set(entity, table);
     }
     return table;

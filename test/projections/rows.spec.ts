@@ -111,6 +111,29 @@ for (const target of testTargets()) {
       expect((await stored()).filter((r) => r.version === 9)).toEqual([]);
     });
 
+    it('looks up rows put without being loaded when there are enough for a COPY: the new ones are copied, the stored ones upserted', async () => {
+      const keys = ids(COPY_FROM_ROWS + 2, 'u'); // two of them stored: COPY_FROM_ROWS new ones
+      await dataSource.query(`insert into rows_probe (id, version, amount, doc) values ($1, 1, 1, '{}'), ($2, 1, 1, '{}')`, [keys[1], keys[3]]);
+      const statements: { sql: string; params?: unknown[] }[] = [];
+      for (const few of [false, true]) {
+        await dataSource.transaction(async (em) => {
+          const query = em.query.bind(em);
+          em.query = ((sql: string, params?: unknown[]) => {
+            statements.push({ sql, params });
+            return query(sql, params);
+          }) as typeof em.query;
+          const rows = new RowCache(dataSource);
+          for (const id of few ? ['v1', keys[0]] : keys) rows.put(DocRow, row(id, few ? 3 : 2));
+          await rows.flush(em);
+        });
+      }
+      expect(await stored()).toEqual([...keys.map((id, i) => row(id, i === 0 ? 3 : 2)), row('v1', 3)]);
+      const upserted = statements.filter((s) => s.sql.includes('jsonb_populate_recordset')).map((s) => JSON.parse(s.params![0] as string).map((r: DocRow) => r.id));
+      // Many: one look-up, then only the two stored rows upserted (the rest by COPY). Few: upserted, no look-up.
+      expect(upserted).toEqual([[keys[1], keys[3]], ['v1', keys[0]]]);
+      expect(statements.filter((s) => s.sql.includes('as key from')).map((s) => (s.params![0] as string[]).length)).toEqual([COPY_FROM_ROWS + 2]);
+    });
+
     it('inserts rows it found absent (many: by COPY, which refuses a key that appeared meanwhile) and writes nothing when that fails', async () => {
       const keys = ids(COPY_FROM_ROWS, 'f');
       await dataSource.query(`insert into rows_probe (id, version, amount, doc) values ($1, 9, 9, '{}')`, [keys[5]]);
