@@ -176,7 +176,7 @@ async function main(): Promise<void> {
       }
       const mid = [...all].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor(all.length / 2)];
       // Where the time goes: the log applied by every projection (the shared read ends with the slowest),
-      // then the rest (indexes, sums, comparison, switch); and the CPU the service and PostgreSQL spent.
+      // then the rest (indexes, statistics, comparison, switch); and the CPU the service and PostgreSQL spent.
       const filled = (f: RebuildFigures) => Math.max(...f.perProjection.map((p) => p.phases?.filled ?? 0));
       const last = (f: RebuildFigures) => f.perProjection.reduce((a, b) => ((b.phases?.switched ?? 0) > (a.phases?.switched ?? 0) ? b : a));
       add({

@@ -12,8 +12,8 @@ import { freshDatabase, testTargets } from '../support/databases.js';
 
 /**
  * Rebuilds over a realistic ledger (the bench's generator, which drives the real write handlers): the
- * rebuild's own path (its batches, the rows it keeps between them, indexes built at the end) must give exactly the rows the live path gave, and the comparison must show a difference
- * when there is one.
+ * rebuild's own path (its batches, the rows it keeps between them, indexes built at the end) must give
+ * exactly the rows the live path gave, and the comparison must show a difference when there is one.
  */
 for (const target of testTargets()) {
   describe(`projection rebuild (${target.name})`, () => {
