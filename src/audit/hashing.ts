@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { RecordedEvent } from '../eventstore/port.js';
 
@@ -71,11 +71,12 @@ export function canonicalEventBody(event: HashedEvent): string {
 /** The chain hash of `event`, given the hash of the event before it (GENESIS_HASH for the first). */
 export function eventHash(prevHash: string, event: HashedEvent): string {
   if (!isHexHash(prevHash)) throw new TypeError(`previous hash must be 64 lowercase hex characters, got '${prevHash}'`);
-  return createHash('sha256')
-    .update(DOMAIN_PREFIX)
-    .update(Buffer.from(prevHash, 'hex'))
-    .update(canonicalEventBody(event), 'utf8')
-    .digest('hex');
+  const body = canonicalEventBody(event);
+  const message = Buffer.allocUnsafe(DOMAIN_PREFIX.length + 32 + Buffer.byteLength(body, 'utf8'));
+  DOMAIN_PREFIX.copy(message, 0);
+  message.write(prevHash, DOMAIN_PREFIX.length, 32, 'hex');
+  message.write(body, DOMAIN_PREFIX.length + 32, 'utf8');
+  return hash('sha256', message, 'hex');
 }
 
 /** The hashes of consecutive events, continuing a chain whose last hash is `prevHash`. */
