@@ -43,7 +43,7 @@ export class PlanRow {
   draftedAt: string;
 }
 
-/** One row per version of a plan: what happened, who did it, and the plan as it stood afterwards. */
+/** One row per version of a plan: what happened, who did it, and what it changed. */
 @Entity('plan_history')
 export class PlanHistoryRow {
   @PrimaryColumn('text')
@@ -75,6 +75,11 @@ export class PlanHistoryRow {
   @Column('jsonb', { nullable: true })
   changes: PlanChanges | null;
 
-  @Column('jsonb')
-  plan: PlanShape;
+  /**
+   * The plan as drafted, on version 1 only (null on later versions). The plan after a later version is the
+   * drafted one with the amendments' `changes` applied in order (applyAmendment, as the projection does):
+   * a plan amended twice would otherwise be stored four times over.
+   */
+  @Column('jsonb', { nullable: true })
+  plan: PlanShape | null;
 }

@@ -11,7 +11,8 @@ const shapeOf = (row: PlanRow): PlanShape => ({ title: row.title, period: row.pe
 
 /**
  * The plan as it stands (plans) and every version of it (plan_history). Amendments store only what they
- * change; the plan after each one is computed with the same applyAmendment the decider used to accept it.
+ * change; the plan after each one is computed with the same applyAmendment the decider used to accept it
+ * (here for the plan as it stands, and by GET /plans/:id/history for every version: see planVersions).
  */
 function apply(row: PlanRow | undefined, event: RecordedEvent): { row: PlanRow; history: Omit<PlanHistoryRow, 'planId' | 'version' | 'type' | 'recordedAt' | 'actor' | 'plan'> } | null {
   switch (event.type) {
@@ -58,6 +59,7 @@ function apply(row: PlanRow | undefined, event: RecordedEvent): { row: PlanRow; 
 
 export const plansProjection: Projection = {
   name: 'plans',
+  version: 2, // 2: plan_history keeps the plan as drafted only (later versions are folded at read)
   entities: [PlanRow, PlanHistoryRow],
   appendOnly: [PlanHistoryRow],
   handles: ['PlanDrafted', 'PlanEndorsed', 'PlanAmended'],
@@ -75,7 +77,7 @@ export const plansProjection: Projection = {
         type: event.type,
         recordedAt: event.recordedAt,
         actor: { id: event.metadata.actor.id, roles: event.metadata.actor.roles },
-        plan: shapeOf(next.row),
+        plan: event.type === 'PlanDrafted' ? shapeOf(next.row) : null,
         ...next.history,
       });
     }
@@ -83,3 +85,17 @@ export const plansProjection: Projection = {
     await insertRows(em, PlanHistoryRow, history);
   },
 };
+
+/**
+ * The versions of a plan (plan_history rows of one plan, oldest first) each with the plan as it stood after
+ * it: the drafted plan, then each amendment's changes applied in turn (an endorsement changes nothing).
+ */
+export function planVersions(rows: PlanHistoryRow[]): (Omit<PlanHistoryRow, 'plan'> & { plan: PlanShape })[] {
+  let plan: PlanShape | null = null;
+  return rows.map((row) => {
+    if (row.plan) plan = row.plan;
+    else if (row.type === 'PlanAmended' && row.changes && plan) plan = applyAmendment(plan, row.changes);
+    if (!plan) throw new Error(`plan ${row.planId}: version ${row.version} has no drafted version before it`);
+    return { ...row, plan };
+  });
+}

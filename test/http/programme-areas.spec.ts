@@ -201,8 +201,11 @@ for (const target of testTargets()) {
           [2, 0, 'No. 5/2'],
           [3, 1, 'No. 9/1'],
         ]);
-        const [first, , last] = history.body;
+        const [first, endorsement, last] = history.body;
         expect(first.plan.activities.map((a: any) => a.id)).toEqual(['a1', 'a2']);
+        expect(endorsement.plan).toEqual(first.plan); // an endorsement changes nothing in the plan
+        const { title, period, priorities, activities } = plan.body;
+        expect(last.plan).toEqual({ title, period, priorities, activities }); // the last version is the plan as it stands
         expect(last).toMatchObject({ reason: 'the 2017 survey found cattle theft rising', actor: { id: 'oscar', roles: ['programme-officer'] } });
         expect(last.changes.removeActivities).toEqual(['a2']);
         expect(last.plan.activities.map((a: any) => a.id)).toEqual(['a1', 'a3']);

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { PlanHistoryRow, PlanRow } from '../../../projections/plans/entities.js';
+import { planVersions } from '../../../projections/plans/projection.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { uuidv7 } from '../../eventstore/uuid.js';
 import { amendPlan, draftPlan, endorsePlan, planStream } from '../../write/plans.js';
@@ -93,7 +94,7 @@ export class PlansController {
     await this.freshness.ensure('plans', minPosition, reply);
     const plan = entityOr404(await this.dataSource.getRepository(PlanRow).findOneBy({ id }), 'plan', id, reply);
     const versions = await this.dataSource.getRepository(PlanHistoryRow).find({ where: { planId: plan.id }, order: { version: 'ASC' } });
-    return versions.map(({ planId: _planId, ...version }) => version);
+    return planVersions(versions).map(({ planId: _planId, ...version }) => version);
   }
 
   @Get()
