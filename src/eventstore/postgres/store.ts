@@ -358,10 +358,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: { fromVersion?: number } = {}): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `select ${EVENT_COLUMNS} from events where stream_id = $1 and stream_version >= $2 order by stream_version`,
-      [streamId, options.fromVersion ?? 1],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'read-stream',
+      text: `select ${EVENT_COLUMNS} from events where stream_id = $1 and stream_version >= $2 order by stream_version`,
+      values: [streamId, options.fromVersion ?? 1],
+    });
     return rows.map((r) => this.toRecorded(r));
   }
 
@@ -371,10 +372,11 @@ export class PostgresEventStore implements EventStore {
     // One index look-up per stream. As a plain join the planner (which takes an array parameter to hold ten
     // elements) may hash the whole events table instead: a full scan per command on a large ledger. The
     // `offset 0` keeps the per-stream subquery from being flattened into such a join.
-    const { rows } = await this.pool.query<EventRow>(
-      READ_STREAMS_SQL,
-      [requests.map((r) => r.streamId), requests.map((r) => r.fromVersion ?? 1)],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'read-streams',
+      text: READ_STREAMS_SQL,
+      values: [requests.map((r) => r.streamId), requests.map((r) => r.fromVersion ?? 1)],
+    });
     for (const row of rows) out.get(row.stream_id)!.push(this.toRecorded(row));
     return out;
   }
