@@ -71,12 +71,7 @@ export function canonicalEventBody(event: HashedEvent): string {
 /** The chain hash of `event`, given the hash of the event before it (GENESIS_HASH for the first). */
 export function eventHash(prevHash: string, event: HashedEvent): string {
   if (!isHexHash(prevHash)) throw new TypeError(`previous hash must be 64 lowercase hex characters, got '${prevHash}'`);
-  const body = canonicalEventBody(event);
-  const message = Buffer.allocUnsafe(DOMAIN_PREFIX.length + 32 + Buffer.byteLength(body, 'utf8'));
-  DOMAIN_PREFIX.copy(message, 0);
-  message.write(prevHash, DOMAIN_PREFIX.length, 32, 'hex');
-  message.write(body, DOMAIN_PREFIX.length + 32, 'utf8');
-  return hash('sha256', message, 'hex');
+  return hash('sha256', Buffer.concat([DOMAIN_PREFIX, Buffer.from(prevHash, 'hex'), Buffer.from(canonicalEventBody(event), 'utf8')]), 'hex');
 }
 
 /** The hashes of consecutive events, continuing a chain whose last hash is `prevHash`. */

@@ -25,36 +25,29 @@ import { hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
 /**
  * SHA-256 of the parts, one after the other. One-shot (`crypto.hash`) rather than a Hash object per call:
  * the tree hashes about two nodes per leaf, a million at start-up, and a Hash object (a native handle
  * with its own allocations) costs about as much again as the hashing.
  */
 export function sha256(...parts: Uint8Array[]): Buffer {
-  return hash('sha256', parts.length === 1 ? parts[0] : Buffer.concat(parts), 'buffer');
+  return hash('sha256', Buffer.concat(parts), 'buffer');
 }
 
-/** Where a leaf's or a node's message is put together (one at a time: hashing is synchronous). */
-const message = Buffer.alloc(1 + 2 * HASH_SIZE);
-
 export function leafHash(leaf: Uint8Array): Buffer {
-  if (leaf.length !== HASH_SIZE) return sha256(Buffer.from([0x00]), leaf);
-  message[0] = 0x00;
-  message.set(leaf, 1);
-  return hash('sha256', message.subarray(0, 1 + HASH_SIZE), 'buffer');
+  return sha256(LEAF_PREFIX, leaf);
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return sha256(Buffer.from([0x01]), left, right);
-  message[0] = 0x01;
-  message.set(left, 1);
-  message.set(right, 1 + HASH_SIZE);
-  return hash('sha256', message, 'buffer');
+  return sha256(NODE_PREFIX, left, right);
 }
 
 /** MTH of the empty tree. */
 export function emptyRoot(): Buffer {
-  return hash('sha256', Buffer.alloc(0), 'buffer');
+  return sha256();
 }
 
 /** The largest power of two strictly below n (n > 1): the size of the left subtree, RFC 9162's k. */
