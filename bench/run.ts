@@ -165,7 +165,12 @@ async function main(): Promise<void> {
     const figureRebuilds = async (service: ServiceProcess, size: number): Promise<RebuildFigures> => {
       const all: RebuildFigures[] = [];
       const cpu: CpuSample[] = [];
+      const vacuums: number[] = [];
       for (let r = 0; r < P.rebuildRuns; r++) {
+        // What autovacuum would do to the tables the last rebuild (or the catch-up) filled, done now: else it
+        // lands in the middle of this run, whose figures then carry the last one's upkeep.
+        const vacuumSeconds = await vacuum(ledgerUrl);
+        if (r > 0) vacuums.push(vacuumSeconds);
         const before = sampleCpu(service.pid);
         const f = await service.rebuild();
         const after = sampleCpu(service.pid);
@@ -191,7 +196,15 @@ async function main(): Promise<void> {
         add({ name: `service CPU during rebuild, ${size} events`, unit: 'CPU-s', value: round(median(cpu.map((c) => c.service)), 1), samples: cpu.map((c) => round(c.service, 1)), note: `${cores} cores on this machine` });
         add({ name: `PostgreSQL CPU during rebuild, ${size} events`, unit: 'CPU-s', value: round(median(cpu.map((c) => c.postgres)), 1), samples: cpu.map((c) => round(c.postgres, 1)), note: 'every postgres process on this machine, what the postmaster reaped included' });
       }
+      add({
+        name: `VACUUM after a rebuild, ${size} events`,
+        unit: 's',
+        value: round(median(vacuums), 2),
+        samples: vacuums.map((v) => round(v, 2)),
+        note: 'of the whole database, between two rebuilds: the upkeep of the new generation, outside the rebuild figures',
+      });
       // One more rebuild, as a diagnostic: a GC forced every 200 ms shows the live heap (what the rebuild keeps).
+      await vacuum(ledgerUrl);
       const probe = await service.rebuild({ probeLiveHeap: true });
       log(`  live heap during a rebuild over ${probe.head} events (GC every 200 ms): peak ${probe.liveHeapPeakMb} MB`);
       add({ name: `service live heap peak during rebuild, ${size} events`, unit: 'MB', value: probe.liveHeapPeakMb ?? null, note: 'diagnostic run: heap in use right after a forced GC, every 200 ms' });
@@ -434,6 +447,19 @@ function printTable(rows: Run[]): void {
   console.log('');
 }
 
+/** VACUUM of the whole database (outside any transaction, as it must be); answers the seconds it took. */
+async function vacuum(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const started = performance.now();
+    await client.query('vacuum');
+    return (performance.now() - started) / 1000;
+  } finally {
+    await client.end();
+  }
+}
+
 function shorten(name: string): string {
   return name.replace(/, \d+ events$/, '');
 }
@@ -442,3 +468,4 @@ main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
+
