@@ -51,27 +51,22 @@ export async function closedLoop(clients: number, durationMs: number, op: (worke
   return { opsPerSecond: ops / seconds, eventsPerSecond: events / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ops };
 }
 
-/** Runs a measurement `runs` times and keeps the run with the median events/s (its latencies go with it). */
-export async function medianOf<T extends { eventsPerSecond: number }>(runs: number, measure: (run: number) => Promise<T>): Promise<T & { samples: number[] }> {
-  const results: T[] = [];
-  for (let r = 0; r < runs; r++) results.push(await measure(r));
-  const sorted = [...results].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)], samples: results.map((x) => x.eventsPerSecond) };
-}
-
 /**
  * Measures several things in turns (run 1 of each, then run 2 of each, ...) and keeps, for each, its run
  * with the median events/s. Figures compared with each other see the same machine over the same minutes:
  * measured one block after the other, a slow minute (a checkpoint, writeback, a noisy neighbour) would fall
  * on one of them only and tilt their ratio.
  */
-export async function medianOfInterleaved<T extends { eventsPerSecond: number }>(runs: number, measures: (() => Promise<T>)[]): Promise<(T & { samples: number[] })[]> {
-  const results: T[][] = measures.map(() => []);
+export async function medianOfInterleaved<const F extends readonly (() => Promise<{ eventsPerSecond: number }>)[]>(runs: number, measures: F): Promise<{ [K in keyof F]: Measured<F[K]> }> {
+  const results: { eventsPerSecond: number }[][] = measures.map(() => []);
   for (let r = 0; r < runs; r++) {
     for (let i = 0; i < measures.length; i++) results[i].push(await measures[i]());
   }
   return results.map((all) => {
     const sorted = [...all].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
     return { ...sorted[Math.floor((sorted.length - 1) / 2)], samples: all.map((x) => x.eventsPerSecond) };
-  });
+  }) as { [K in keyof F]: Measured<F[K]> };
 }
+
+/** What medianOfInterleaved answers for one measure: its median run, with every run's events/s. */
+type Measured<F> = F extends () => Promise<infer T> ? T & { samples: number[] } : never;
