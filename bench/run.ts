@@ -7,7 +7,7 @@ import { TokenService } from '../src/api/common/auth.js';
 import { eventSchemas } from '../src/domain/registry.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/store.js';
 import { OurWriter, PeerWriter, RawWriter, sampleEvents } from './lib/appends.js';
-import { sampleCpu, cpuPerCommand, type CpuSample } from './lib/cpu.js';
+import { sampleCpu, cpuPerCommand, cpuSpent, type CpuSample } from './lib/cpu.js';
 import { commandLoad, documentedPaths, getLatencies } from './lib/http.js';
 import { generateLedger } from './lib/ledger.js';
 import { startBenchDatabase } from './lib/pg.js';
@@ -173,8 +173,8 @@ async function main(): Promise<void> {
         if (r > 0) vacuums.push(vacuumSeconds);
         const before = sampleCpu(service.pid);
         const f = await service.rebuild();
-        const after = sampleCpu(service.pid);
-        if (before && after) cpu.push({ service: after.service - before.service, postgres: after.postgres - before.postgres, harness: 0 });
+        const spent = cpuSpent([[before, sampleCpu(service.pid)]]);
+        if (spent) cpu.push(spent);
         log(`  rebuild of all projections over ${f.head} events: ${round(f.seconds, 2)} s, ${round(f.eventsPerSecond)} events/s, RSS ${f.rssBaselineMb} -> peak ${f.rssPeakMb} MB, heap peak ${f.heapPeakMb} MB, after GC ${f.heapAfterGcMb} MB`);
         log(`    stages (s from the start): ${f.perProjection.map((p) => `${p.name} ${stagesText(p.phases)}`).join('; ')}`);
         all.push(f);
@@ -343,16 +343,15 @@ async function main(): Promise<void> {
       // In turns with the raw single-row inserts they are compared with (raw, HTTP, raw, HTTP, ...): the raw
       // figure of the append section was taken many minutes earlier, and the machine may have drifted since.
       // CPU is counted over the HTTP runs only.
-      let cpuSpent: CpuSample | null = { service: 0, postgres: 0, harness: 0 };
+      const spans: [CpuSample | null, CpuSample | null][] = [];
       let commands = 0;
       const [rawAlongside, m] = await medianOfInterleaved(P.runs, [
         () => raw.singleRows(32, P.httpSeconds * 1000),
         async () => {
           const before = sampleCpu(service.pid);
           const load = await commandLoad(service.port, officer, [...requests], 32, P.httpSeconds);
-          const after = sampleCpu(service.pid);
+          spans.push([before, sampleCpu(service.pid)]);
           commands += load.commands;
-          cpuSpent = before && after && cpuSpent ? { service: cpuSpent.service + after.service - before.service, postgres: cpuSpent.postgres + after.postgres - before.postgres, harness: cpuSpent.harness + after.harness - before.harness } : null;
           return load;
         },
       ]);
@@ -365,10 +364,11 @@ async function main(): Promise<void> {
       const run = byName.get(name)!;
       add({ name: `HTTP ${label}, 32 clients, p99`, unit: 'ms', value: m.p99, target: '< 50 ms', pass: m.p99 < 50 });
       if (m.errors && run.pass) run.pass = false;
-      if (cpuSpent) {
+      const spent = cpuSpent(spans);
+      if (spent) {
         // Where a command's CPU goes: the service, PostgreSQL (all its processes: on a shared server, others' too)
         // and the load generator. With 2 cores, 2000 ms / (service + postgres + harness) is the ceiling.
-        const per = cpuPerCommand({ service: 0, postgres: 0, harness: 0 }, cpuSpent, commands);
+        const per = cpuPerCommand(spent, commands);
         const ceiling = Math.round((os.cpus().length * 1000) / (per.service + per.postgres + per.harness));
         add({ name: `HTTP ${label}, CPU ms per command`, unit: 'ms', value: round(per.service + per.postgres + per.harness, 2),
           note: `service ${per.service}, postgres ${per.postgres}, load generator ${per.harness}: at most ~${ceiling} commands/s on ${os.cpus().length} cores` });
@@ -478,4 +478,3 @@ main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
-

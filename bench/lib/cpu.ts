@@ -43,8 +43,18 @@ export function sampleCpu(servicePid: number): CpuSample | null {
   return out;
 }
 
-/** Milliseconds of CPU per command between two samples. */
-export function cpuPerCommand(before: CpuSample, after: CpuSample, commands: number): CpuSample {
-  const per = (k: keyof CpuSample) => Math.round(((after[k] - before[k]) * 1000 * 100) / commands) / 100;
+/** CPU seconds spent between two samples, summed over spans (null where /proc could not be read). */
+export function cpuSpent(spans: [before: CpuSample | null, after: CpuSample | null][]): CpuSample | null {
+  const out: CpuSample = { service: 0, postgres: 0, harness: 0 };
+  for (const [before, after] of spans) {
+    if (!before || !after) return null;
+    for (const k of ['service', 'postgres', 'harness'] as const) out[k] += after[k] - before[k];
+  }
+  return out;
+}
+
+/** Milliseconds of CPU per command, from the CPU seconds spent on them. */
+export function cpuPerCommand(spent: CpuSample, commands: number): CpuSample {
+  const per = (k: keyof CpuSample) => Math.round((spent[k] * 1000 * 100) / commands) / 100;
   return { service: per('service'), postgres: per('postgres'), harness: per('harness') };
 }
