@@ -25,7 +25,18 @@ export async function copyRows<T extends ObjectLiteral>(em: EntityManager, entit
   });
   const client: pg.PoolClient = await em.queryRunner!.connect();
   const sink = client.query(copyFrom(`copy "${metadata.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) from stdin (format binary)`));
-  for (const chunk of binaryCopy(data, encoders)) sink.write(chunk);
+  // Errors while the COPY runs reach `finished` below. One after it (the connection lost before the server's
+  // last word on the COPY) is the next statement's to report: unheard, it would end the process.
+  sink.on('error', () => undefined);
+  try {
+    for (const chunk of binaryCopy(data, encoders)) sink.write(chunk);
+  } catch (error) {
+    // A value that cannot be encoded: the COPY is called off (CopyFail), which fails the transaction and
+    // frees the connection for its rollback. Left open, it would keep the connection waiting for ever.
+    sink.destroy(error as Error);
+    await finished(sink).catch(() => undefined);
+    throw error;
+  }
   sink.end();
   await finished(sink);
 }

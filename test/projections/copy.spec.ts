@@ -79,6 +79,18 @@ for (const target of testTargets()) {
       expect(at).toBe('2023-11-14 22:13:20.123456');
     });
 
+    it('calls the COPY off on a value it cannot encode: the transaction fails, the connection serves on', async () => {
+      // Enough rows that part of the COPY is on its way when the bad one comes.
+      const ids = Array.from({ length: 20_000 }, (_, i) => `bad-${i}`);
+      const n = ids.map((_, i) => (i === ids.length - 1 ? 'twelve' : i));
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await expect(dataSource.transaction((em) => copyRows(em, ProbeRow, { id: ids, n }))).rejects.toThrow(/not an integer: twelve/);
+      }
+      expect((await dataSource.query(`select count(*)::int as n from copy_probe where id like 'bad-%'`))[0].n).toBe(0);
+      await dataSource.transaction((em) => copyRows(em, ProbeRow, { id: ids.slice(0, 3), n: [1, 2, 3] }));
+      expect((await dataSource.query(`select count(*)::int as n from copy_probe where id like 'bad-%'`))[0].n).toBe(3);
+    });
+
     it('fails the statement on a duplicate key (COPY only inserts)', async () => {
       await expect(dataSource.transaction((em) => copyRows(em, ProbeRow, { id: ['plain'] }))).rejects.toThrow(/duplicate key/);
     });
