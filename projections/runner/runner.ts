@@ -215,6 +215,8 @@ export class ProjectionRunner {
   private readonly projections = new Map<string, Projection>();
   private readonly live = new Map<string, Member>();
   private readonly rebuilding = new Map<string, { member: Member; reportId: number }>();
+  /** The rebuilds running (runRebuild), which `stop` waits for. */
+  private readonly rebuildRuns = new Set<Promise<void>>();
   private readonly changes = new EventEmitter();
   private stopped = false;
   private liveLoop: Promise<void> | null = null;
@@ -288,10 +290,16 @@ export class ProjectionRunner {
     return this.live.get(name)?.outdated === true;
   }
 
+  /**
+   * Stops following the log. A rebuild in progress is abandoned after its current batch, or before its
+   * switch if it is past filling, its report saying why; one already switching completes. Either way it is
+   * over when this resolves, and the pools can be closed after it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.liveLoop;
+    await Promise.allSettled(this.rebuildRuns);
     await this.unsubscribe?.();
   }
 
@@ -376,7 +384,10 @@ export class ProjectionRunner {
       started.push({ name, member, reportId: Number(id) });
       answers.push({ name, generation, rebuildId: Number(id) });
     }
-    if (started.length > 0) void this.runRebuild(started);
+    if (started.length > 0) {
+      const run = this.runRebuild(started).finally(() => this.rebuildRuns.delete(run));
+      this.rebuildRuns.add(run);
+    }
     return answers;
   }
 

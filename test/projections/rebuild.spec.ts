@@ -172,6 +172,21 @@ for (const target of testTargets()) {
       }
     });
 
+    it('abandons a running rebuild when the runner stops, and is done with it when stop resolves', async () => {
+      const [{ generation }] = await runner.rebuild(['ledger']);
+      await runner.stop();
+      try {
+        const report = await runner.latestRebuild('ledger');
+        expect(report).toMatchObject({ status: 'failed', toGeneration: generation, error: 'the runner stopped' });
+        expect(report!.finishedAt).not.toBeNull();
+        expect(await dataSource.query(`select 1 from public.projection_generations where name = 'ledger' and generation = $1`, [generation])).toEqual([]);
+        expect(await dataSource.query(`select 1 from pg_namespace where nspname = $1`, [`rm_ledger_g${generation}`])).toEqual([]);
+      } finally {
+        runner = new ProjectionRunner(store, dataSource, projections, { rebuild: { batchSize: 250, rowsHeld: 100 } });
+        await runner.start();
+      }
+    });
+
     it('finds for every entity exactly the events that concern it (its streams kept once, further names per event)', async () => {
       // The definition, event by event: the stream's own entity, what the event names, and what the first
       // event of its stream named (award and evidence streams excepted).
