@@ -90,7 +90,7 @@ function compare(name: string, baselineName: string, options: { min?: number; in
   Object.assign(run, { baseline: baselineName }, ratio);
   if (options.min !== undefined) {
     run.target = `≥ ${options.min} × baseline`;
-    run.pass = run.ratio! >= options.min;
+    run.pass = ratio.ratio >= options.min;
   }
 }
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
