@@ -91,6 +91,73 @@ for (const target of testTargets()) {
       }
     });
 
+    it('reads concurrent stream reads together, each getting exactly the streams and versions it asked for', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url, { poolSize: 8 });
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      await store.appendMulti(Array.from({ length: 10 }, (_, s) => ({ streamId: `s-${s}`, expectedVersion: 'no-stream' as const, events: Array.from({ length: 5 }, (_, v) => ({ type: 'A', data: { s, v }, metadata: meta })) })));
+      let statements = 0;
+      const query = store.pool.query.bind(store.pool) as (...args: any[]) => any;
+      (store.pool as any).query = (config: any, ...rest: unknown[]) => {
+        if (config?.name === 'read-streams') statements++;
+        return query(config, ...rest);
+      };
+      try {
+        // Reads of overlapping streams from different versions, a stream asked for twice in one read, a stream
+        // that does not exist, and single-stream reads, all at once.
+        const asks = Array.from({ length: 40 }, (_, i) => [
+          { streamId: `s-${i % 10}`, fromVersion: 1 + (i % 5) },
+          { streamId: `s-${(i * 3) % 10}`, fromVersion: 1 + ((i * 7) % 6) },
+          ...(i % 4 === 0 ? [{ streamId: `s-${(i * 3) % 10}`, fromVersion: 2 }] : []),
+          ...(i % 9 === 0 ? [{ streamId: 'missing' }] : []),
+        ]);
+        const [reads, singles] = await Promise.all([
+          Promise.all(asks.map((ask) => store.readStreams(ask))),
+          Promise.all(Array.from({ length: 10 }, (_, i) => store.readStream(`s-${i}`, { fromVersion: i % 6 }))),
+        ]);
+        const versions = (streamId: string, from: number) => (streamId === 'missing' ? [] : [1, 2, 3, 4, 5].filter((v) => v >= from));
+        asks.forEach((ask, i) => {
+          const expected = new Map<string, number>();
+          for (const a of ask) expected.set(a.streamId, Math.min(expected.get(a.streamId) ?? Infinity, a.fromVersion ?? 1));
+          expect([...reads[i].keys()].sort()).toEqual([...expected.keys()].sort());
+          for (const [streamId, from] of expected) {
+            const events = reads[i].get(streamId)!;
+            expect(events.map((e) => e.streamVersion)).toEqual(versions(streamId, from));
+            expect(events.every((e) => e.streamId === streamId && (e.data as any).v === e.streamVersion - 1)).toBe(true);
+          }
+        });
+        singles.forEach((events, i) => expect(events.map((e) => e.streamVersion)).toEqual(versions(`s-${i}`, i % 6)));
+        // They went in groups: fewer statements than reads.
+        expect(statements).toBeLessThan(50);
+        expect(statements).toBeGreaterThan(0);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps a read PostgreSQL rejects from failing the others of its group', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url, { poolSize: 4 });
+      const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+      await store.appendMulti(Array.from({ length: 5 }, (_, s) => ({ streamId: `q-${s}`, expectedVersion: 'no-stream' as const, events: [{ type: 'A', data: { s }, metadata: meta }] })));
+      // A text parameter with a NUL character is refused by PostgreSQL.
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.readStream(i === 13 ? 'q-\u0000' : `q-${i % 5}`)));
+      try {
+        outcomes.forEach((o, i) => {
+          if (i === 13) {
+            expect(o.status).toBe('rejected');
+          } else {
+            expect(o.status).toBe('fulfilled');
+            expect((o as PromiseFulfilledResult<any[]>).value.map((e) => [e.streamId, e.data.s])).toEqual([[`q-${i % 5}`, i % 5]]);
+          }
+        });
+        // The store goes on reading.
+        expect((await store.readStream('q-1')).length).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('writes concurrent one-event appends together, answering and refusing each on its own', async () => {
       const url = await freshDatabase(target.url);
       const store = await PostgresEventStore.connect(url, { poolSize: 8 });
