@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { ChainStore, type EventLogReader } from '../../src/audit/chain-store.js';
-import { chainHashes } from '../../src/audit/hashing.js';
+import { chainHashes, eventHash } from '../../src/audit/hashing.js';
 import type { NewEvent, RecordedEvent } from '../../src/eventstore/port.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
 import { freshDatabase, testTargets } from '../support/databases.js';
@@ -125,6 +125,46 @@ describe(`ChainStore (${target.name} PostgreSQL)`, () => {
       expect(added).toBeGreaterThan(0);
       await extendUntil(chain, store, 3 - added);
       expect((await chain.head()).position).toBe(29);
+    } finally {
+      await pool.end();
+    }
+  });
+  it('looks at the log before taking the lock: a round with nothing to chain opens no transaction, and a head moved by another chainer is read again', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    let transactions = 0;
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as any).query = (...args: unknown[]) => {
+        if (args[0] === 'begin') transactions++;
+        return query(...args);
+      };
+    });
+    const mine = new ChainStore(pool);
+    const other = new ChainStore(store.pool);
+    try {
+      await mine.extend(store, 10); // learns the head
+      const head = await chain.head();
+      transactions = 0;
+      expect(await mine.extend(store, 10)).toEqual({ added: 0, head });
+      expect(transactions).toBe(0);
+
+      // Another chainer chains two new events; this one still remembers the old head.
+      await store.append('application-7', 'any', [scored(5), scored(6)]);
+      expect(await extendUntil(other, store, 2)).toBe(2);
+      await store.append('application-7', 'any', [scored(7)]);
+      let added = 0;
+      for (let tries = 0; added === 0 && tries < 500; tries++) {
+        added = (await mine.extend(store, 10)).added;
+        if (added === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(added).toBe(1); // only the event the other chainer had not chained
+      // The new event is chained once, onto the hash the other chainer stored (an earlier test edited an
+      // event in the database, so the chain is compared link by link, not recomputed from the start).
+      const events = await store.readAll({ limit: 1000 });
+      const last = events[events.length - 1];
+      const stored = await chain.hashesOf([last.position - 1, last.position]);
+      expect(await chain.head()).toEqual({ position: last.position, hash: eventHash(stored.get(last.position - 1)!, last) });
+      expect(stored.size).toBe(2);
     } finally {
       await pool.end();
     }
