@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventStore, RecordedEvent } from '../../src/eventstore/port.js';
+import { HELD_BACK_PAUSE_MS, type EventStore, type RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from './projection.js';
 import { RowCache } from './rows.js';
 
@@ -667,6 +667,8 @@ export class ProjectionRunner {
     const unwatch = this.store.watch(() => this.wake?.());
     this.unsubscribe = async () => unwatch();
     const pollIntervalMs = this.options.pollIntervalMs ?? 200;
+    // The last wait ended because of an append (an empty read after it means the log is held back).
+    let woken = false;
     while (!this.stopped) {
       let read = 0;
       try {
@@ -682,11 +684,16 @@ export class ProjectionRunner {
         await new Promise((r) => setTimeout(r, 1000)); // the database is away; try again
       }
       if (read > 0 || this.stopped) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
+      if (woken) {
+        woken = false;
+        await new Promise((r) => setTimeout(r, HELD_BACK_PAUSE_MS));
+        continue;
+      }
+      woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), pollIntervalMs);
         this.wake = () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         };
       });
       this.wake = null;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { HELD_BACK_PAUSE_MS } from '../eventstore/port.js';
 import { PostgresEventStore } from '../eventstore/postgres/store.js';
 import { ChainStore, type ChainHead } from './chain-store.js';
 import { signCheckpoint, type SigningKey } from './checkpoint.js';
@@ -241,8 +242,11 @@ export class ChainSequencer {
     });
     const poll = this.options.pollIntervalMs ?? 500;
     const every = this.options.checkpointIntervalMs ?? 60_000;
+    // The last wait ended because of an append.
+    let woken = false;
     while (this.running) {
       this.notified = false;
+      const size = this.size;
       try {
         await this.catchUp();
         if (Date.now() - this.lastCheckpointAttempt >= every) {
@@ -256,12 +260,20 @@ export class ChainSequencer {
         this.options.onError?.(error);
       }
       if (!this.running) break;
+      if (!this.failure && this.size === size && (woken || this.notified)) {
+        // Appends woke this round or came in during it, and it chained nothing: what they wrote is held
+        // back by a transaction still running. Look again after a pause rather than at the next append.
+        woken = false;
+        await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
+        continue;
+      }
+      woken = false;
       if (this.notified && !this.failure) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, poll);
+      woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), poll);
         this.wake = () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         };
       });
       this.wake = null;

@@ -82,6 +82,13 @@ export class WrongExpectedVersion extends Error {
   }
 }
 
+/**
+ * How long a follower of the log (projections, the hash chain) waits before reading again when an append
+ * woke it and readAll gave nothing: what was appended is held back by a transaction still running, and
+ * reading again at the next append (under load, within the millisecond) finds the same, over and over.
+ */
+export const HELD_BACK_PAUSE_MS = 10;
+
 export interface ReadAllOptions {
   /** First position to read (inclusive). Default 1. */
   fromPosition?: number;

@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { projections } from '../../projections/index.js';
+import { ProjectionRunner } from '../../projections/runner/runner.js';
+import { ChainSequencer } from '../../src/audit/chain-sequencer.js';
+import { generateSigningKey } from '../../src/audit/checkpoint.js';
+import { eventSchemas } from '../../src/domain/registry.js';
+import { HELD_BACK_PAUSE_MS, type EventStore } from '../../src/eventstore/port.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import { freshDatabase, testTargets } from '../support/databases.js';
+
+/**
+ * A transaction still running holds back what is appended after it (readAll delivers a safe prefix). The
+ * followers of the log, woken by every append, must not read the same held-back rows again at every one:
+ * after an empty read that an append woke them for, they pause (HELD_BACK_PAUSE_MS) before reading again.
+ * Counted here: reads while a transaction holds the log back and appends keep coming, one after another.
+ * Without the pause a follower reads about once per append; with it, at most about twice per pause.
+ */
+const target = testTargets()[0];
+const metadata = { actor: { id: 'tester', roles: ['admin'] }, correlationId: 'c', causationId: null };
+const register = (store: EventStore, id: string) =>
+  store.append(`municipality-${id}`, 'no-stream', [{ type: 'MunicipalityRegistered', data: { municipalityId: id, name: `Town ${id}`, oblast: 'Osh', district: null, kind: null, population: null }, metadata }]);
+
+/** Counts a reader's readAll calls. */
+function counted(reader: { readAll: EventStore['readAll'] }): { reads: number } {
+  const counter = { reads: 0 };
+  const readAll = reader.readAll.bind(reader);
+  reader.readAll = (options) => {
+    counter.reads++;
+    return readAll(options);
+  };
+  return counter;
+}
+
+/** Appends `count` events one after another while another transaction holds the log back; answers the reads counted and the time it took. */
+async function appendWhileHeldBack(url: string, store: EventStore, counter: { reads: number }, prefix: string, count: number): Promise<{ reads: number; ms: number }> {
+  const holder = new pg.Client({ connectionString: url });
+  await holder.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select pg_current_xact_id()');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the followers have read what was there
+    counter.reads = 0;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) await register(store, `${prefix}-${i}`);
+    return { reads: counter.reads, ms: performance.now() - started };
+  } finally {
+    await holder.query('commit');
+    await holder.end();
+  }
+}
+
+describe(`followers of the log held back by a running transaction (${target.name})`, () => {
+  it('the projection runner reads again at most about twice per pause, and misses nothing', async () => {
+    const url = await freshDatabase(target.url);
+    const store = await PostgresEventStore.connect(url, { schemas: eventSchemas, poolSize: 4 });
+    const municipalities = projections.filter((p) => p.name === 'municipalities');
+    const dataSource = new DataSource({ type: 'postgres', url, entities: municipalities.flatMap((p) => p.entities), synchronize: false, logging: false, extra: { max: 4, options: '-c search_path=read,public' } });
+    await dataSource.initialize();
+    const counter = counted(store);
+    const runner = new ProjectionRunner(store, dataSource, municipalities, { pollIntervalMs: 60_000 });
+    try {
+      await runner.start();
+      const { reads, ms } = await appendWhileHeldBack(url, store, counter, 'm', 150);
+      expect(reads * HELD_BACK_PAUSE_MS).toBeLessThanOrEqual(3 * ms + 50);
+      // Once the transaction ends, every event is projected.
+      const head = await store.headPosition();
+      expect(await runner.waitFor('municipalities', head, 10_000)).toBe(true);
+      expect((await dataSource.query(`select count(*)::int as n from read.municipalities`))[0].n).toBe(150);
+    } finally {
+      await runner.stop();
+      await dataSource.destroy();
+      await store.close();
+    }
+  });
+
+  it('the hash chain reads again at most about once per pause, and chains everything', async () => {
+    const url = await freshDatabase(target.url);
+    const store = await PostgresEventStore.connect(url, { poolSize: 4 });
+    const sequencer = new ChainSequencer(store.pool, generateSigningKey(), { pollIntervalMs: 60_000, watch: (listener) => store.watch(listener) });
+    const counter = counted(sequencer.log);
+    try {
+      await sequencer.start();
+      const { reads, ms } = await appendWhileHeldBack(url, store, counter, 'c', 150);
+      expect(reads * HELD_BACK_PAUSE_MS).toBeLessThanOrEqual(3 * ms + 50);
+      const until = Date.now() + 10_000;
+      while (sequencer.size < 150 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sequencer.size).toBe(150);
+    } finally {
+      await sequencer.stop();
+      await store.close();
+    }
+  });
+});
