@@ -683,7 +683,10 @@ export class ProjectionRunner {
       } catch {
         await new Promise((r) => setTimeout(r, 1000)); // the database is away; try again
       }
-      if (read > 0 || this.stopped) continue;
+      if (read > 0 || this.stopped) {
+        woken = false;
+        continue;
+      }
       if (woken) {
         woken = false;
         await new Promise((r) => setTimeout(r, HELD_BACK_PAUSE_MS));
