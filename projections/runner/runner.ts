@@ -683,12 +683,11 @@ export class ProjectionRunner {
       } catch {
         await new Promise((r) => setTimeout(r, 1000)); // the database is away; try again
       }
-      if (read > 0 || this.stopped) {
-        woken = false;
-        continue;
-      }
-      if (woken) {
-        woken = false;
+      // A wake is spent by the read after it: held back only if that read found nothing.
+      const heldBack = woken && read === 0;
+      woken = false;
+      if (read > 0 || this.stopped) continue;
+      if (heldBack) {
         await new Promise((r) => setTimeout(r, HELD_BACK_PAUSE_MS));
         continue;
       }

@@ -73,7 +73,7 @@ async function stopOrphan(databaseDir: string): Promise<void> {
 /**
  * Where the server's Unix socket goes: the database directory, which only the server's user may enter. The
  * service talks to its embedded server through it rather than through loopback TCP: every round trip then
- * costs both processes less (on the bench's machines the HTTP command mix went 10 to 25 % faster, with less
+ * costs both processes less (alternating on one machine, the HTTP command mix went about 20 % faster, with less
  * PostgreSQL CPU per command). TCP on 127.0.0.1 stays open for tools. Null (TCP only) where the socket's path
  * would not fit a socket address (107 bytes) or holds what the setting's list syntax would split or quote.
  */
