@@ -24,13 +24,6 @@ export class AuditEntityRefRow {
   @PrimaryColumn('bigint') position: string;
 }
 
-/** Which events an actor recorded. */
-@Entity('audit_actor_refs')
-export class AuditActorRefRow {
-  @PrimaryColumn('text', id) actorId: string;
-  @PrimaryColumn('bigint') position: string;
-}
-
 /** What apply keeps per stream: the entities its first event named (the stream's own one aside). */
 @Entity('audit_stream_refs')
 export class AuditStreamRefRow {

@@ -2,7 +2,7 @@ import { eventSchemas } from '../../src/domain/registry.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Batch, Projection } from '../runner/projection.js';
 import { copyRows } from '../runner/copy.js';
-import { AuditActorRefRow, AuditEntityRefRow, AuditStreamEntityRow, AuditStreamRefRow } from './entities.js';
+import { AuditEntityRefRow, AuditStreamEntityRow, AuditStreamRefRow } from './entities.js';
 
 /** Stream categories (docs/DEVELOPING.md), longest first so `grant-call-` wins over shorter prefixes. */
 const CATEGORIES = ['award-facility-', 'award-grant-', 'grant-call-', 'co-funding-', 'municipality-', 'disbursement-', 'application-', 'commission-', 'programme-', 'facility-', 'evidence-', 'result-', 'plan-'];
@@ -33,26 +33,25 @@ export function namedEntities(data: any): string[] {
 const inherits = (streamId: string) => !/^(award|evidence)-/.test(streamId);
 
 /**
- * The audit trail's index (GET /audit/events?entityId=&actorId=): which events concern an entity, and which
- * events an actor recorded. An event concerns its own stream's entity, every entity its data names, and
+ * The audit trail's index (GET /audit/events?entityId=): which events concern an entity. An event concerns its own stream's entity, every entity its data names, and
  * every entity the first event of its stream named (so a disbursement's approval and payment are found by
  * its grant). An entity's own streams need no rows: their ids are a category and the entity's id, so they
  * are looked up by name (see entityPositionsSql). What else concerns every event of a stream is kept once per
  * stream (audit_stream_entities, the events then found by stream in the log); audit_entity_refs keeps only
  * what an event names beyond that. Most events name nothing new, so this is about a quarter of the rows one
- * per event and entity would be.
+ * per event and entity would be. Which events an actor recorded needs no projection: the log's own index on
+ * the actor (event store migration 4) finds them.
  */
 export const auditIndexProjection: Projection = {
   name: 'audit-index',
-  version: 3,
-  entities: [AuditStreamEntityRow, AuditEntityRefRow, AuditActorRefRow, AuditStreamRefRow],
-  appendOnly: [AuditStreamEntityRow, AuditEntityRefRow, AuditActorRefRow],
+  version: 4,
+  entities: [AuditStreamEntityRow, AuditEntityRefRow, AuditStreamRefRow],
+  appendOnly: [AuditStreamEntityRow, AuditEntityRefRow],
   handles: Object.keys(eventSchemas),
   async apply(events: RecordedEvent[], { em, rows }: Batch) {
     await rows.load(em, AuditStreamRefRow, events.filter((e) => e.streamVersion > 1 && inherits(e.streamId)).map((e) => e.streamId));
     const streamEntities: [string[], string[]] = [[], []];
     const entityRefs: [string[], number[]] = [[], []];
-    const actorRefs: [string[], number[]] = [[], []];
     for (const event of events) {
       const own = streamEntity(event.streamId);
       const names = namedEntities(event.data).filter((id) => id !== own);
@@ -77,17 +76,11 @@ export const auditIndexProjection: Projection = {
         entityRefs[0].push(id);
         entityRefs[1].push(event.position);
       }
-      const actor = event.metadata?.actor?.id;
-      if (typeof actor === 'string' && actor) {
-        actorRefs[0].push(actor);
-        actorRefs[1].push(event.position);
-      }
     }
     // No conflicts to expect: a stream's first event comes once, each event's ids are distinct, positions
     // are new (the runner skips what it applied).
     await copyRows(em, AuditStreamEntityRow, { entityId: streamEntities[0], streamId: streamEntities[1] });
     await copyRows(em, AuditEntityRefRow, { entityId: entityRefs[0], position: entityRefs[1] });
-    await copyRows(em, AuditActorRefRow, { actorId: actorRefs[0], position: actorRefs[1] });
   },
 };
 

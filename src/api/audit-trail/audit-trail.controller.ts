@@ -17,6 +17,9 @@ const CSV_HEADER = ['position', 'streamId', 'streamVersion', 'type', 'recordedAt
  * names it, through the audit-index projection), by type, by actor and by position, a page at a time. Answers
  * stop at the position the audit index has reached, so paging with nextPosition never skips an event.
  */
+/** Who recorded an event, as the log's index on it (event store migration 4) is written. */
+const ACTOR = `metadata #>> '{actor,id}'`;
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
@@ -60,10 +63,10 @@ export class AuditTrailController {
       const matching =
         entityId !== undefined
           ? entityPositionsSql(bind([entityId]), '$1', '$2')
-          : `select position from read.audit_actor_refs where "actorId" = ${bind(actorId)} and position between $1 and $2`;
+          : `select position from public.events where ${ACTOR} = ${bind(actorId)} and position between $1 and $2`;
       const filters = [
         type !== undefined ? `and e.type = ${bind(type)}` : '',
-        entityId !== undefined && actorId !== undefined ? `and e.metadata->'actor'->>'id' = ${bind(actorId)}` : '',
+        entityId !== undefined && actorId !== undefined ? `and e.${ACTOR} = ${bind(actorId)}` : '',
       ].join(' ');
       const join = filters.trim() ? `join public.events e on e.position = r.position` : '';
       sql = `select r.position from (${matching}) r ${join} where true ${filters} order by r.position limit $3`;

@@ -167,6 +167,16 @@ drop function if exists append_events(text[], integer[], integer[], uuid[], text
 drop table if exists streams;
 `,
   },
+  {
+    version: 4,
+    name: 'index of the events by who recorded them',
+    // GET /audit/events?actorId= reads the log through this index instead of a projection keeping a row per
+    // event (the actor is a property of each event, as its type is): a rebuild then writes a million rows
+    // fewer per million events. Written as the audit trail queries it: metadata #>> '{actor,id}'.
+    sql: `
+create index events_actor_idx on events ((metadata #>> '{actor,id}'), position);
+`,
+  },
 ];
 
 const LOCK_ID = 7_361_042_001;
