@@ -69,16 +69,26 @@ function singleKey(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>):
   return { property: primary[0].propertyName, column: primary[0].databaseName };
 }
 
+/** What the cache knows of one row, by its primary key. */
+interface Entry {
+  /** The row loaded or put; null: known not to exist. */
+  row: ObjectLiteral | null;
+  /** Changed since it was loaded or last written. */
+  dirty: boolean;
+  /** The table is known not to hold it: loaded and found absent, or added, and not written since. */
+  absent: boolean;
+  /** Put without being loaded: the table may hold it or not (see `write`). */
+  unknown: boolean;
+}
+
 interface Held {
   entity: EntityTarget<ObjectLiteral>;
   key: string;
-  /** By primary key, in the order they came in (loaded or first put); null: known not to exist. */
-  rows: Map<string, ObjectLiteral | null>;
-  dirty: Set<string>;
-  /** Keys the table is known not to hold: loaded and found absent, not written since. */
-  absent: Set<string>;
-  /** Keys put without being loaded: the table may hold them or not (see `write`). */
-  unknown: Set<string>;
+  /**
+   * By primary key, in the order they came in (loaded or first put). One entry a row, so what the cache
+   * does per row is one look-up: in a rebuild these look-ups are a few percent of the service's thread.
+   */
+  entries: Map<string, Entry>;
 }
 
 /** From this many new rows, insertRows (and so RowCache) writes them with COPY. */
@@ -98,23 +108,24 @@ export class RowCache {
 
   /** Loads the rows among `keys` not held yet; those that do not exist are remembered as absent. */
   async load(em: EntityManager, entity: EntityTarget<ObjectLiteral>, keys: Iterable<string | null | undefined>): Promise<void> {
-    const table = this.table(entity);
-    const wanted = new Set<string>();
-    for (const key of keys) if (typeof key === 'string' && !table.rows.has(key)) wanted.add(key);
-    if (wanted.size === 0) return;
-    for (const key of wanted) {
-      table.rows.set(key, null);
-      table.absent.add(key);
+    const { entries, key } = this.table(entity);
+    const wanted: string[] = [];
+    for (const id of keys) {
+      if (typeof id !== 'string' || entries.has(id)) continue;
+      entries.set(id, { row: null, dirty: false, absent: true, unknown: false });
+      wanted.push(id);
     }
-    for (const row of await loadRows(em, entity, [...wanted])) {
-      table.rows.set(row[table.key], row);
-      table.absent.delete(row[table.key]);
+    if (wanted.length === 0) return;
+    for (const row of await loadRows(em, entity, wanted)) {
+      const entry = entries.get(row[key])!;
+      entry.row = row;
+      entry.absent = false;
     }
   }
 
   /** A row loaded or put before (undefined when it does not exist or was never loaded). */
   get<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string): T | undefined {
-    return (this.held.get(entity)?.rows.get(key) ?? undefined) as T | undefined;
+    return (this.held.get(entity)?.entries.get(key)?.row ?? undefined) as T | undefined;
   }
 
   /** `get`, loading the row first when it is not held. */
@@ -126,30 +137,42 @@ export class RowCache {
   put<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
     const table = this.table(entity);
     const key = row[table.key];
-    if (!table.rows.has(key)) table.unknown.add(key);
-    table.rows.set(key, row);
-    table.dirty.add(key);
+    const entry = table.entries.get(key);
+    if (entry) {
+      entry.row = row;
+      entry.dirty = true;
+    } else {
+      table.entries.set(key, { row, dirty: true, absent: false, unknown: true });
+    }
   }
 
   /** `put` of a row the caller knows the table lacks (no need to load it first): written with the new ones. */
   add<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
-    this.put(entity, row);
     const table = this.table(entity);
-    table.unknown.delete(row[table.key]);
-    table.absent.add(row[table.key]);
+    const key = row[table.key];
+    const entry = table.entries.get(key);
+    if (entry) {
+      entry.row = row;
+      entry.dirty = true;
+      entry.absent = true;
+      entry.unknown = false;
+    } else {
+      table.entries.set(key, { row, dirty: true, absent: true, unknown: false });
+    }
   }
 
   get size(): number {
     let n = 0;
-    for (const table of this.held.values()) n += table.rows.size;
+    for (const table of this.held.values()) n += table.entries.size;
     return n;
   }
 
   /** Writes every changed row. */
   async flush(em: EntityManager): Promise<void> {
     for (const table of this.held.values()) {
-      await this.write(em, table, [...table.dirty]);
-      table.dirty.clear();
+      const changed: [string, Entry][] = [];
+      for (const item of table.entries) if (item[1].dirty) changed.push(item);
+      await this.write(em, table, changed);
     }
   }
 
@@ -157,50 +180,51 @@ export class RowCache {
   async shrink(em: EntityManager, limit: number): Promise<void> {
     if (this.size <= limit) return;
     for (const table of this.held.values()) {
-      const leaving = [...table.rows.keys()].slice(0, Math.ceil(table.rows.size / 2));
+      const half = Math.ceil(table.entries.size / 2);
+      const leaving: [string, Entry][] = [];
+      for (const item of table.entries) {
+        if (leaving.length === half) break;
+        leaving.push(item);
+      }
       await this.write(
         em,
         table,
-        leaving.filter((key) => table.dirty.has(key)),
+        leaving.filter(([, entry]) => entry.dirty),
       );
-      for (const key of leaving) {
-        table.rows.delete(key);
-        table.dirty.delete(key);
-        table.absent.delete(key);
-        table.unknown.delete(key);
-      }
+      for (const [key] of leaving) table.entries.delete(key);
     }
   }
 
   /**
-   * Rows the table does not hold yet are inserted (insertRows), the others upserted. Rows put without being
-   * loaded may be stored or not: where they would make a COPY (with the new ones), one look-up of their keys
-   * tells, and the new ones go with the COPY (a rebuild puts most new documents that way; a live batch
-   * rarely has enough to need the look-up).
+   * Rows the table does not hold yet are inserted (insertRows), the others upserted; all are clean after.
+   * Rows put without being loaded may be stored or not: where they would make a COPY (with the new ones),
+   * one look-up of their keys tells, and the new ones go with the COPY (a rebuild puts most new documents
+   * that way; a live batch rarely has enough to need the look-up).
    */
-  private async write(em: EntityManager, table: Held, keys: string[]): Promise<void> {
-    const added = keys.filter((key) => table.absent.has(key));
-    const unknown = keys.filter((key) => table.unknown.has(key));
+  private async write(em: EntityManager, table: Held, changed: [string, Entry][]): Promise<void> {
+    const added = changed.filter(([, entry]) => entry.absent);
+    const unknown = changed.filter(([, entry]) => entry.unknown);
     if (unknown.length > 0 && added.length + unknown.length >= COPY_FROM_ROWS) {
-      const stored = new Set(await storedKeys(em, table.entity, unknown));
-      for (const key of unknown) if (!stored.has(key)) added.push(key);
+      const stored = new Set(await storedKeys(em, table.entity, unknown.map(([key]) => key)));
+      for (const item of unknown) if (!stored.has(item[0])) added.push(item);
     }
-    for (const key of unknown) table.unknown.delete(key);
-    const inserted = added.length >= COPY_FROM_ROWS ? new Set(added) : new Set<string>();
-    if (inserted.size > 0) await insertRows(em, table.entity, added.map((key) => table.rows.get(key)!));
+    for (const [, entry] of unknown) entry.unknown = false;
+    const inserted = new Set<Entry>(added.length >= COPY_FROM_ROWS ? added.map(([, entry]) => entry) : []);
+    if (inserted.size > 0) await insertRows(em, table.entity, added.map(([, entry]) => entry.row!));
     await upsertRows(
       em,
       table.entity,
-      keys.filter((key) => !inserted.has(key)).map((key) => table.rows.get(key)!),
+      changed.filter(([, entry]) => !inserted.has(entry)).map(([, entry]) => entry.row!),
       [table.key],
     );
-    for (const key of added) table.absent.delete(key);
+    for (const [, entry] of added) entry.absent = false;
+    for (const [, entry] of changed) entry.dirty = false;
   }
 
   private table(entity: EntityTarget<ObjectLiteral>): Held {
     let table = this.held.get(entity);
     if (!table) {
-      table = { entity, key: singleKey(this.dataSource, entity).property, rows: new Map(), dirty: new Set(), absent: new Set(), unknown: new Set() };
+      table = { entity, key: singleKey(this.dataSource, entity).property, entries: new Map() };
       this.held.set(entity, table);
     }
     return table;
