@@ -36,6 +36,16 @@ describe('money (properties)', () => {
     );
   });
 
+  it('is exact on both sides of the 15-digit boundary where parsing takes the fast path', () => {
+    expect(money('9999999999999.99', 'USD').minor).toBe(999999999999999n);
+    expect(money('99999999999999.99', 'USD').minor).toBe(9999999999999999n);
+    expect(money('999999999999999999.99', 'USD').minor).toBe(99999999999999999999n);
+    expect(money('999999999999999', 'JPY').minor).toBe(999999999999999n);
+    expect(money('9007199254740993', 'JPY').minor).toBe(9007199254740993n); // 2^53 + 1: no double holds it
+    expect(money('0.5', 'USD').minor).toBe(50n);
+    expect(money('0', 'KGS').minor).toBe(0n);
+  });
+
   it('refuses amounts with more decimals than the currency has, negatives and numbers', () => {
     expect(() => money('1.005', 'USD')).toThrow(InvalidValue);
     expect(() => money('1.5', 'JPY')).toThrow(InvalidValue);

@@ -44,7 +44,11 @@ export function money(amount: string, currency: string, field = 'amount'): Money
   if (fraction.length > digits) {
     throw new InvalidValue(field, `${field} has more than ${digits} decimal digits for ${currency}`);
   }
-  return { minor: BigInt(whole) * pow10(digits) + BigInt(fraction.padEnd(digits, '0') || '0'), currency };
+  const minorText = fraction.padEnd(digits, '0') || '0';
+  // Up to 15 digits in all (every amount of a real ledger) the arithmetic is exact in a double, and one BigInt
+  // is made instead of five: money() runs for every amount of every event a projection reads.
+  const minor = whole.length + digits <= 15 ? BigInt(Number(whole) * 10 ** digits + Number(minorText)) : BigInt(whole) * pow10(digits) + BigInt(minorText);
+  return { minor, currency };
 }
 
 export function fromJson(json: MoneyJson, field = 'amount'): Money {
