@@ -84,8 +84,17 @@ const ENCODERS: Record<string, Encoder> = {
     },
   },
   bigint: { write: (buffer, at, value) => int64(buffer, at, Number(value)) },
-  // The jsonb format: a version byte (1), then the JSON text.
-  jsonb: { prepare: (value) => '\x01' + JSON.stringify(value), write: text },
+  // The jsonb format: a version byte (1), then the JSON text (written after the byte, not joined to it: a
+  // joined string would be one more copy of every document).
+  jsonb: {
+    prepare: (value) => JSON.stringify(value),
+    write: (buffer, at, value) => {
+      buffer[at + 4] = 1;
+      const n = buffer.write(value as string, at + 5);
+      buffer.writeInt32BE(n + 1, at);
+      return at + 5 + n;
+    },
+  },
   timestamptz: {
     write: (buffer, at, value) => {
       // Microseconds since 1970 as a number (exact: below 2^53 for the next two centuries), or a time.
@@ -158,14 +167,14 @@ function* binaryCopy(columns: readonly (readonly unknown[])[], encoders: Encoder
   at = buffer.writeInt32BE(0, buffer.writeInt32BE(0, at)); // flags, header extension
   const fields = new Array<unknown>(columns.length);
   for (let row = 0; row < columns[0].length; row++) {
-    // Room for the row first: a field count, then per field its length and at most 3 bytes a UTF-16 unit
-    // of text (36 bytes for anything else), and the trailer.
+    // Room for the row first: a field count, then per field its length, a byte (jsonb's version) and at
+    // most 3 bytes a UTF-16 unit of text (36 bytes for anything else), and the trailer.
     let most = 4;
     for (let c = 0; c < columns.length; c++) {
       let value = columns[c][row];
       if (value !== null && value !== undefined && encoders[c].prepare) value = encoders[c].prepare!(value);
       fields[c] = value;
-      most += typeof value === 'string' ? 4 + 3 * value.length : 36;
+      most += typeof value === 'string' ? 5 + 3 * value.length : 36;
     }
     if (at + most > buffer.length) {
       yield buffer.subarray(0, at);
