@@ -49,7 +49,10 @@ async function update<T extends ObjectLiteral & { id: string; version: number }>
 ): Promise<void> {
   const row = await rows.get(entity, id);
   if (!row) return; // a stream whose first event this generation never saw: nothing to update
-  rows.put(entity, { ...row, ...change(row), version: event.streamVersion });
+  // Changed in place: the row is the cache's own (a batch that fails leaves its cache behind), and copying
+  // every field of a wide row per event was the dearest line of this projection in a rebuild.
+  Object.assign(row, change(row)).version = event.streamVersion;
+  rows.put(entity, row);
 }
 
 type Handler = (event: RecordedEvent, rows: Rows) => Promise<void>;
