@@ -33,14 +33,14 @@ export function namedEntities(data: any): string[] {
 const inherits = (streamId: string) => !/^(award|evidence)-/.test(streamId);
 
 /**
- * The audit trail's index (GET /audit/events?entityId=): which events concern an entity. An event concerns its own stream's entity, every entity its data names, and
- * every entity the first event of its stream named (so a disbursement's approval and payment are found by
- * its grant). An entity's own streams need no rows: their ids are a category and the entity's id, so they
- * are looked up by name (see entityPositionsSql). What else concerns every event of a stream is kept once per
- * stream (audit_stream_entities, the events then found by stream in the log); audit_entity_refs keeps only
- * what an event names beyond that. Most events name nothing new, so this is about a quarter of the rows one
- * per event and entity would be. Which events an actor recorded needs no projection: the log's own index on
- * the actor (event store migration 4) finds them.
+ * The audit trail's index (GET /audit/events?entityId=): which events concern an entity. An event concerns
+ * its own stream's entity, every entity its data names, and every entity the first event of its stream named
+ * (so a disbursement's approval and payment are found by its grant). An entity's own streams need no rows:
+ * their ids are a category and the entity's id, so they are looked up by name (see entityPositionsSql). What
+ * else concerns every event of a stream is kept once per stream (audit_stream_entities, the events then found
+ * by stream in the log); audit_entity_refs keeps only what an event names beyond that. Most events name
+ * nothing new, so this is about a quarter of the rows one per event and entity would be. Which events an
+ * actor recorded needs no projection: the log's own index on the actor (event store migration 4) finds them.
  */
 export const auditIndexProjection: Projection = {
   name: 'audit-index',

@@ -135,30 +135,29 @@ export class RowCache {
   }
 
   put<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
-    const table = this.table(entity);
-    const key = row[table.key];
-    const entry = table.entries.get(key);
-    if (entry) {
-      entry.row = row;
-      entry.dirty = true;
-    } else {
-      table.entries.set(key, { row, dirty: true, absent: false, unknown: true });
-    }
+    this.hold(entity, row);
   }
 
   /** `put` of a row the caller knows the table lacks (no need to load it first): written with the new ones. */
   add<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): void {
+    const entry = this.hold(entity, row);
+    entry.absent = true;
+    entry.unknown = false;
+  }
+
+  /** Holds `row` as changed: a key not held before is put without being loaded. */
+  private hold(entity: EntityTarget<ObjectLiteral>, row: ObjectLiteral): Entry {
     const table = this.table(entity);
     const key = row[table.key];
-    const entry = table.entries.get(key);
+    let entry = table.entries.get(key);
     if (entry) {
       entry.row = row;
       entry.dirty = true;
-      entry.absent = true;
-      entry.unknown = false;
     } else {
-      table.entries.set(key, { row, dirty: true, absent: true, unknown: false });
+      entry = { row, dirty: true, absent: false, unknown: true };
+      table.entries.set(key, entry);
     }
+    return entry;
   }
 
   get size(): number {
@@ -209,12 +208,14 @@ export class RowCache {
       for (const item of unknown) if (!stored.has(item[0])) added.push(item);
     }
     for (const [, entry] of unknown) entry.unknown = false;
-    const inserted = new Set<Entry>(added.length >= COPY_FROM_ROWS ? added.map(([, entry]) => entry) : []);
-    if (inserted.size > 0) await insertRows(em, table.entity, added.map(([, entry]) => entry.row!));
+    if (added.length >= COPY_FROM_ROWS) {
+      await insertRows(em, table.entity, added.map(([, entry]) => entry.row!));
+      for (const [, entry] of added) entry.dirty = false;
+    }
     await upsertRows(
       em,
       table.entity,
-      changed.filter(([, entry]) => !inserted.has(entry)).map(([, entry]) => entry.row!),
+      changed.filter(([, entry]) => entry.dirty).map(([, entry]) => entry.row!),
       [table.key],
     );
     for (const [, entry] of added) entry.absent = false;

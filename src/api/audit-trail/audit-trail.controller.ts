@@ -12,14 +12,14 @@ import { limitParam, optionalText, positionParam } from '../reports/params.js';
 
 const CSV_HEADER = ['position', 'streamId', 'streamVersion', 'type', 'recordedAt', 'actorId', 'actorRoles', 'correlationId', 'reason', 'hash', 'data'];
 
+/** Who recorded an event, as the log's index on it (event store migration 4) is written. */
+const ACTOR = `metadata #>> '{actor,id}'`;
+
 /**
  * The audit trail: the log itself, filtered by entity (its own stream and every event of another stream that
  * names it, through the audit-index projection), by type, by actor and by position, a page at a time. Answers
  * stop at the position the audit index has reached, so paging with nextPosition never skips an event.
  */
-/** Who recorded an event, as the log's index on it (event store migration 4) is written. */
-const ACTOR = `metadata #>> '{actor,id}'`;
-
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
