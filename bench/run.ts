@@ -319,6 +319,7 @@ async function main(): Promise<void> {
       { report: '/reports/trace/disbursements/{id}', path: `/reports/trace/disbursements/${facts.disbursementId}`, label: 'trace of a paid disbursement' },
       { report: '/audit/events', path: `/audit/events?fromPosition=${facts.midPosition}&limit=1000`, label: 'audit events page of 1000' },
       { report: '/audit/events', path: `/audit/events?entityId=${facts.applicationId}`, label: 'audit events entityId' },
+      { report: '/audit/events', path: `/audit/events?entityId=${facts.programmeId}`, label: 'audit events entityId of a programme' },
       { report: '/audit/events', path: `/audit/events?type=GrantApproved&limit=100`, label: 'audit events type' },
       { report: '/audit/events', path: `/audit/events?actorId=bench-finance&limit=100`, label: 'audit events actorId' },
     ];

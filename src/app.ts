@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import pino, { type Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { projections } from '../projections/index.js';
+import { projections, retiredProjections } from '../projections/index.js';
 import { ProjectionRunner } from '../projections/runner/runner.js';
 import { TokenService } from './api/common/auth.js';
 import { validationPipe } from './api/common/problem.js';
@@ -54,6 +54,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   await dataSource.initialize();
   const runner = new ProjectionRunner(store, dataSource, projections, {
+    retired: retiredProjections,
     onError: (projection, error) => logger.error({ projection, err: error }, 'projection failed'),
   });
   await runner.start();

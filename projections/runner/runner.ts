@@ -74,6 +74,14 @@ export interface TableDiff {
 
 const versionOf = (projection: Projection) => projection.version ?? 1;
 
+/**
+ * What reads that go to the log itself (through its own indexes, not a read model) pass for a projection's
+ * name to ask how far they may read (checkpoint, waitFor): the runner's frontier, the highest checkpoint of
+ * its projections. Every event up to a checkpoint came in a read that stopped before any event still held
+ * back (see EventStore.readAll), so a page of the log that ends there never skips one that commits late.
+ */
+export const THE_LOG = 'log';
+
 const schemaOf = (name: string, generation: number) => `rm_${name.replace(/-/g, '_')}_g${generation}`;
 
 /** Checkpoint and generation bookkeeping of the runner, in the public schema. */
@@ -239,9 +247,15 @@ export class ProjectionRunner {
        * see RowCache).
        */
       rebuild?: { batchSize?: number; rowsHeld?: number };
+      /** Projections the service no longer has: at start, what they left (tables, views, bookkeeping) is dropped. */
+      retired?: string[];
     } = {},
   ) {
-    for (const p of projections) this.projections.set(p.name, p);
+    for (const p of projections) {
+      if (p.name === THE_LOG) throw new RangeError(`'${THE_LOG}' names the log itself, not a projection`);
+      this.projections.set(p.name, p);
+    }
+    for (const name of options.retired ?? []) if (this.projections.has(name) || name === THE_LOG) throw new RangeError(`'${name}' cannot be retired: the service has it`);
     this.changes.setMaxListeners(0);
   }
 
@@ -254,6 +268,7 @@ export class ProjectionRunner {
     await this.dataSource.query(`select pg_advisory_lock(7361042003)`);
     try {
       await this.dataSource.query(RUNNER_DDL);
+      for (const name of this.options.retired ?? []) await this.dropProjection(name);
       // A rebuild interrupted by a stop or a crash is abandoned; the live generation never stopped serving.
       for (const row of await this.dataSource.query(`select name, generation from public.projection_generations where status = 'rebuilding'`)) {
         await this.abandonRebuild(row.name, row.generation, null, 'interrupted by a restart');
@@ -307,8 +322,9 @@ export class ProjectionRunner {
     return this.store.headPosition();
   }
 
-  /** The position a projection's served tables reflect. */
+  /** The position a projection's served tables reflect (for THE_LOG: the frontier). */
   checkpoint(name: string): number {
+    if (name === THE_LOG) return Math.max(0, ...[...this.live.values()].map((m) => m.checkpoint));
     return this.live.get(name)?.checkpoint ?? 0;
   }
 
@@ -622,6 +638,15 @@ export class ProjectionRunner {
       this.rebuilding.delete(name);
       member.rebuild = undefined;
     }
+  }
+
+  /** Drops the generations of a projection the service no longer has (the views on them go with them) and its bookkeeping. */
+  private async dropProjection(name: string): Promise<void> {
+    for (const { generation } of await this.dataSource.query(`select generation from public.projection_generations where name = $1`, [name])) {
+      await this.dataSource.query(`drop schema if exists ${schemaOf(name, generation)} cascade`);
+    }
+    await this.dataSource.query(`delete from public.projection_generations where name = $1`, [name]);
+    await this.dataSource.query(`delete from public.projections where name = $1`, [name]);
   }
 
   private async abandonRebuild(name: string, generation: number, reportId: number | null, reason: string, phases?: RebuildPhases): Promise<void> {

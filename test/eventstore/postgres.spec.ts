@@ -301,6 +301,35 @@ for (const target of testTargets()) {
       }
     });
 
+    it('indexes the entities each event names, whatever shape its data has (event_entity_refs)', async () => {
+      const url = await freshDatabase(target.url);
+      const store = await PostgresEventStore.connect(url);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const refs = async (data: unknown) => [...new Set<string>((await client.query('select event_entity_refs($1::jsonb) as refs', [JSON.stringify(data)])).rows[0].refs)].sort();
+        // Top-level strings named …Id, target.id and donor.id, each once; not ids local to a plan or bookkeeping keys.
+        expect(await refs({ grantId: 'g1', planId: 'p1', activityId: 'a1', reservationId: 'r1', awardId: 'w1', amount: '5', target: { kind: 'grant', id: 'g1' }, donor: { id: 'd1', name: 'D' } })).toEqual(['d1', 'g1', 'p1']);
+        // Nothing else: numbers, nulls, empty strings, nested ids, fields that merely contain Id.
+        expect(await refs({ countId: 3, planId: null, grantId: '', nested: { grantId: 'g2' }, Identity: 'x', target: { id: 7 }, donor: 'd2' })).toEqual([]);
+        // Data that is not an object is appended and names nothing.
+        for (const data of [[1, 'planId'], 'planId', 42, null]) expect(await refs(data)).toEqual([]);
+        const actor = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
+        await store.append('x-1', 'no-stream', [
+          { type: 'A', data: ['not', 'an', 'object'], metadata: actor },
+          { type: 'B', data: { grantId: 'g9', target: { id: 't9' } }, metadata: actor },
+        ]);
+        await client.query('set enable_seqscan = off');
+        const { rows } = await client.query(`select position::int from events where event_entity_refs(data) ? 't9'`);
+        expect(rows).toEqual([{ position: 2 }]);
+        const plan = (await client.query(`explain select position from events where event_entity_refs(data) ? 't9'`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toContain('events_entity_refs_idx');
+      } finally {
+        await client.end();
+        await store.close();
+      }
+    });
+
     it('runs its migrations once, also when two services start together', async () => {
       const url = await freshDatabase(target.url);
       const [a, b] = await Promise.all([PostgresEventStore.connect(url), PostgresEventStore.connect(url)]);

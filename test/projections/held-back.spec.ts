@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { projections } from '../../projections/index.js';
-import { ProjectionRunner } from '../../projections/runner/runner.js';
+import { ProjectionRunner, THE_LOG } from '../../projections/runner/runner.js';
 import { ChainSequencer } from '../../src/audit/chain-sequencer.js';
 import { generateSigningKey } from '../../src/audit/checkpoint.js';
 import { eventSchemas } from '../../src/domain/registry.js';
@@ -73,6 +73,36 @@ describe(`followers of the log held back by a running transaction (${target.name
       expect(await runner.waitFor('municipalities', head, 10_000)).toBe(true);
       expect((await dataSource.query(`select count(*)::int as n from read.municipalities`))[0].n).toBe(151);
     } finally {
+      await runner.stop();
+      await dataSource.destroy();
+      await store.close();
+    }
+  });
+
+  it('the frontier of the log, where the audit trail\'s pages stop, never passes an event that can still commit', async () => {
+    const url = await freshDatabase(target.url);
+    const store = await PostgresEventStore.connect(url, { schemas: eventSchemas, poolSize: 4 });
+    const municipalities = projections.filter((p) => p.name === 'municipalities');
+    const dataSource = new DataSource({ type: 'postgres', url, entities: municipalities.flatMap((p) => p.entities), synchronize: false, logging: false, extra: { max: 4, options: '-c search_path=read,public' } });
+    await dataSource.initialize();
+    const runner = new ProjectionRunner(store, dataSource, municipalities, { pollIntervalMs: 50 });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await runner.start();
+      const { lastPosition: before } = await register(store, 'f-before');
+      expect(await runner.waitFor(THE_LOG, before, 10_000)).toBe(true);
+      // A transaction that began before the next appends may still append below them.
+      await holder.query('begin');
+      await holder.query('select pg_current_xact_id()');
+      const { lastPosition: committed } = await register(store, 'f-during');
+      expect(await runner.waitFor(THE_LOG, committed, 500)).toBe(false);
+      expect(runner.checkpoint(THE_LOG)).toBe(before);
+      await holder.query('commit');
+      const { lastPosition: after } = await register(store, 'f-after');
+      expect(await runner.waitFor(THE_LOG, after, 10_000)).toBe(true);
+    } finally {
+      await holder.end();
       await runner.stop();
       await dataSource.destroy();
       await store.close();

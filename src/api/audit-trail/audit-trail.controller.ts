@@ -3,8 +3,8 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { ProjectionRunner } from '../../../projections/runner/runner.js';
-import { entityPositionsSql } from '../../../projections/audit-index/projection.js';
+import { ProjectionRunner, THE_LOG } from '../../../projections/runner/runner.js';
+import { entityPositionsSql } from '../../audit/entity-index.js';
 import { ReadFreshness } from '../common/reads.js';
 import { sendCsv, toCsv, wantsCsv } from '../reports/csv.js';
 import { LedgerEvents } from '../reports/ledger-events.js';
@@ -16,9 +16,10 @@ const CSV_HEADER = ['position', 'streamId', 'streamVersion', 'type', 'recordedAt
 const ACTOR = `metadata #>> '{actor,id}'`;
 
 /**
- * The audit trail: the log itself, filtered by entity (its own stream and every event of another stream that
- * names it, through the audit-index projection), by type, by actor and by position, a page at a time. Answers
- * stop at the position the audit index has reached, so paging with nextPosition never skips an event.
+ * The audit trail: the log itself, filtered by entity (its own streams and every event that names it or whose
+ * stream's first event did: src/audit/entity-index.ts), by type, by actor and by position, each through the
+ * log's own indexes, a page at a time. Answers stop at the runner's frontier (THE_LOG), below which no event
+ * can still commit, so paging with nextPosition never skips an event.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -51,7 +52,7 @@ export class AuditTrailController {
     const actorId = optionalText(query.actorId, 'actorId') || undefined;
     const fromPosition = positionParam(query.fromPosition, 'fromPosition', 1);
     const limit = limitParam(query.limit);
-    const cap = await this.freshness.ensure('audit-index', query.minPosition, reply);
+    const cap = await this.freshness.ensure(THE_LOG, query.minPosition, reply);
 
     const params: unknown[] = [fromPosition, cap, limit + 1];
     const bind = (v: unknown) => {

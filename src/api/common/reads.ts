@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ProjectionRunner } from '../../../projections/runner/runner.js';
+import { ProjectionRunner, THE_LOG } from '../../../projections/runner/runner.js';
 import { AppSettings } from '../tokens.js';
 import { problem, ProblemError } from './problem.js';
 
 /**
  * Freshness of reads. Every read answer carries `Ledger-Position`: the global position its read model
  * reflects. A client that passes `minPosition=P` (the Ledger-Position of its own command) waits, bounded,
- * until the read model has reached P, and so reads its own writes.
+ * until the read model has reached P, and so reads its own writes. Reads of the log itself (the audit trail)
+ * pass THE_LOG for a projection: they reach as far as the runner's frontier.
  */
 @Injectable()
 export class ReadFreshness {
@@ -35,7 +36,8 @@ export class ReadFreshness {
       }
       if (!(await this.runner.waitFor(projection, wanted, this.settings.readWaitMs))) {
         void reply.header('retry-after', '1');
-        throw new ProblemError(problem(503, `the ${projection} read model has not reached position ${wanted} yet (it is at ${this.runner.checkpoint(projection)}); retry shortly`));
+        const what = projection === THE_LOG ? 'the log as read so far' : `the ${projection} read model`;
+        throw new ProblemError(problem(503, `${what} has not reached position ${wanted} yet (it is at ${this.runner.checkpoint(projection)}); retry shortly`));
       }
     }
     const position = this.runner.checkpoint(projection);

@@ -3,7 +3,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { ProjectionRunner } from '../../../projections/runner/runner.js';
+import { ProjectionRunner, THE_LOG } from '../../../projections/runner/runner.js';
 import { ReadFreshness } from '../common/reads.js';
 import { AppSettings } from '../tokens.js';
 import { IMPACT_FIELDS } from '../../../projections/ledger/postings.js';
@@ -110,7 +110,7 @@ export class ReportsController {
   @ApiQuery(MIN_POSITION)
   async trace(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const asOf = asOfParam(query.asOf);
-    await this.reports.settle('audit-index', query.minPosition, asOf, reply);
+    await this.reports.settle(THE_LOG, query.minPosition, asOf, reply);
     return this.traces.disbursement(id, asOf);
   }
 }

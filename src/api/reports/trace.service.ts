@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PlanActivity } from '../../domain/plan/events.js';
-import { entityPositionsSql } from '../../../projections/audit-index/projection.js';
+import { entityPositionsSql } from '../../audit/entity-index.js';
 import { problem, ProblemError } from '../common/problem.js';
 import type { LoggedEvent, Proof } from './ledger-events.js';
 import type { AsOf } from './params.js';
@@ -10,8 +10,8 @@ const first = (events: LoggedEvent[], type: string) => events.find((e) => e.type
 const all = (events: LoggedEvent[], ...types: string[]) => events.filter((e) => types.includes(e.type));
 
 /**
- * The chain behind one payment, read from the log itself (streams by their index, co-funding through the
- * audit index): disbursement ← grant or facility ← commission decision ← call ← programme ← donor, and the
+ * The chain behind one payment, read from the log itself (streams by their index, co-funding through the index
+ * of the entities events name): disbursement ← grant or facility ← commission decision ← call ← programme ← donor, and the
  * plan activity it serves and the co-funding that matched it. Every link carries the events that prove it.
  */
 export class TraceService {
@@ -56,7 +56,7 @@ export class TraceService {
     const planEvents = level2.filter((e) => e.streamId === `plan-${planId}`);
     const municipalityEvents = level2.filter((e) => e.streamId === `municipality-${municipalityId}`);
 
-    // Co-funding that matched the grant or facility: found through the audit index by the target's id.
+    // Co-funding that matched the grant or facility: found by the target's id (src/audit/entity-index.ts).
     const coFundingEvents = (await log.atPositions(await this.positionsConcerning([targetId]), at)).filter(
       (e) => e.type === 'CoFundingReceived' && e.data?.target?.kind === targetKind && e.data?.target?.id === targetId,
     );
@@ -244,7 +244,7 @@ export class TraceService {
     };
   }
 
-  /** Positions of the events that concern any of these entities, through the audit index. */
+  /** Positions of the events that concern any of these entities, through the log's index of the entities events name. */
   private async positionsConcerning(entityIds: string[]): Promise<number[]> {
     const rows: { position: string }[] = await this.dataSource.query(entityPositionsSql('$1', '1', '$2'), [entityIds, Number.MAX_SAFE_INTEGER]);
     return rows.map((r) => Number(r.position));
