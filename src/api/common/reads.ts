@@ -4,6 +4,9 @@ import { ProjectionRunner, THE_LOG } from '../../../projections/runner/runner.js
 import { AppSettings } from '../tokens.js';
 import { problem, ProblemError } from './problem.js';
 
+/** What a read reads, in a problem's words. */
+export const readSubject = (projection: string) => (projection === THE_LOG ? 'the log as read so far' : `the ${projection} read model`);
+
 /**
  * Freshness of reads. Every read answer carries `Ledger-Position`: the global position its read model
  * reflects. A client that passes `minPosition=P` (the Ledger-Position of its own command) waits, bounded,
@@ -36,8 +39,7 @@ export class ReadFreshness {
       }
       if (!(await this.runner.waitFor(projection, wanted, this.settings.readWaitMs))) {
         void reply.header('retry-after', '1');
-        const what = projection === THE_LOG ? 'the log as read so far' : `the ${projection} read model`;
-        throw new ProblemError(problem(503, `${what} has not reached position ${wanted} yet (it is at ${this.runner.checkpoint(projection)}); retry shortly`));
+        throw new ProblemError(problem(503, `${readSubject(projection)} has not reached position ${wanted} yet (it is at ${this.runner.checkpoint(projection)}); retry shortly`));
       }
     }
     const position = this.runner.checkpoint(projection);

@@ -5,7 +5,7 @@ import { IMPACT_FIELDS, isAmountField, type ImpactField } from '../../../project
 import type { ProjectionRunner } from '../../../projections/runner/runner.js';
 import { formatAmount } from '../../domain/shared/money.js';
 import { problem, ProblemError } from '../common/problem.js';
-import type { ReadFreshness } from '../common/reads.js';
+import { readSubject, type ReadFreshness } from '../common/reads.js';
 import type { AppSettings } from '../tokens.js';
 import { LedgerEvents } from './ledger-events.js';
 import type { AsOf } from './params.js';
@@ -75,7 +75,7 @@ export class ReportsService {
     const head = await this.runner.headPosition();
     if (!(await this.runner.waitFor(projection, head, this.settings.readWaitMs))) {
       void reply.header('retry-after', '1');
-      throw new ProblemError(problem(503, `the ${projection} read model has not reached position ${head} yet; retry shortly`));
+      throw new ProblemError(problem(503, `${readSubject(projection)} has not reached position ${head} yet; retry shortly`));
     }
     void reply.header('ledger-position', String(this.runner.checkpoint(projection)));
   }
