@@ -19,7 +19,7 @@ const CATEGORIES = ['', 'award-facility-', 'award-grant-', 'grant-call-', 'co-fu
  * SQL selecting the positions of the events that concern any of some entities (column `position`, each
  * once, unordered) within [from, to]. `entities` is the placeholder of a text[] parameter, `from` and `to`
  * placeholders or literals. The events that name them come from the index on their names, once (GIN on jsonb
- * checks every row it finds against the expression again, 30 µs or so a row); the streams whose first event
+ * checks every row it finds against the expression again, about 20 µs a row); the streams whose first event
  * names them, and their own streams (every category with each id: a look-up of the
  * stream index that finds nothing costs microseconds), are read one look-up of the stream index per
  * stream (`offset 0` keeps the subquery from being flattened into a join that PostgreSQL, with stale

@@ -53,15 +53,26 @@ async function appendWhileHeldBack(url: string, store: EventStore, counter: { re
   }
 }
 
+/** The municipalities projection alone on a fresh database, its runner not started yet; `close` stops it and closes its connections. */
+async function municipalitiesRunner(pollIntervalMs: number) {
+  const url = await freshDatabase(target.url);
+  const store = await PostgresEventStore.connect(url, { schemas: eventSchemas, poolSize: 4 });
+  const municipalities = projections.filter((p) => p.name === 'municipalities');
+  const dataSource = new DataSource({ type: 'postgres', url, entities: municipalities.flatMap((p) => p.entities), synchronize: false, logging: false, extra: { max: 4, options: '-c search_path=read,public' } });
+  await dataSource.initialize();
+  const runner = new ProjectionRunner(store, dataSource, municipalities, { pollIntervalMs });
+  const close = async () => {
+    await runner.stop();
+    await dataSource.destroy();
+    await store.close();
+  };
+  return { url, store, dataSource, runner, close };
+}
+
 describe(`followers of the log held back by a running transaction (${target.name})`, () => {
   it('the projection runner reads again at most about twice per pause, and misses nothing', async () => {
-    const url = await freshDatabase(target.url);
-    const store = await PostgresEventStore.connect(url, { schemas: eventSchemas, poolSize: 4 });
-    const municipalities = projections.filter((p) => p.name === 'municipalities');
-    const dataSource = new DataSource({ type: 'postgres', url, entities: municipalities.flatMap((p) => p.entities), synchronize: false, logging: false, extra: { max: 4, options: '-c search_path=read,public' } });
-    await dataSource.initialize();
+    const { url, store, dataSource, runner, close } = await municipalitiesRunner(60_000);
     const counter = counted(store);
-    const runner = new ProjectionRunner(store, dataSource, municipalities, { pollIntervalMs: 60_000 });
     try {
       await runner.start();
       const { reads, ms } = await appendWhileHeldBack(url, store, counter, 'm', 150);
@@ -73,19 +84,12 @@ describe(`followers of the log held back by a running transaction (${target.name
       expect(await runner.waitFor('municipalities', head, 10_000)).toBe(true);
       expect((await dataSource.query(`select count(*)::int as n from read.municipalities`))[0].n).toBe(151);
     } finally {
-      await runner.stop();
-      await dataSource.destroy();
-      await store.close();
+      await close();
     }
   });
 
   it('the frontier of the log, where the audit trail\'s pages stop, never passes an event that can still commit', async () => {
-    const url = await freshDatabase(target.url);
-    const store = await PostgresEventStore.connect(url, { schemas: eventSchemas, poolSize: 4 });
-    const municipalities = projections.filter((p) => p.name === 'municipalities');
-    const dataSource = new DataSource({ type: 'postgres', url, entities: municipalities.flatMap((p) => p.entities), synchronize: false, logging: false, extra: { max: 4, options: '-c search_path=read,public' } });
-    await dataSource.initialize();
-    const runner = new ProjectionRunner(store, dataSource, municipalities, { pollIntervalMs: 50 });
+    const { url, store, runner, close } = await municipalitiesRunner(50);
     const holder = new pg.Client({ connectionString: url });
     await holder.connect();
     try {
@@ -103,9 +107,7 @@ describe(`followers of the log held back by a running transaction (${target.name
       expect(await runner.waitFor(THE_LOG, after, 10_000)).toBe(true);
     } finally {
       await holder.end();
-      await runner.stop();
-      await dataSource.destroy();
-      await store.close();
+      await close();
     }
   });
 
