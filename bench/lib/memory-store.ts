@@ -1,4 +1,5 @@
 import {
+  isoFromMicros,
   WrongExpectedVersion,
   type AppendResult,
   type EventStore,
@@ -38,7 +39,8 @@ export class MemoryEventStore implements EventStore {
       const ok = e === 'any' || (e === 'no-stream' ? actual === 0 : e === 'stream-exists' ? actual > 0 : actual === e);
       if (!ok) throw new WrongExpectedVersion(a.streamId, e, actual || null);
     }
-    const recordedAt = new Date().toISOString();
+    const recordedAtMicros = Date.now() * 1000;
+    const recordedAt = isoFromMicros(recordedAtMicros);
     const out: RecordedEvent[] = [];
     const streams: { streamId: string; version: number }[] = [];
     for (const a of nonEmpty) {
@@ -56,6 +58,7 @@ export class MemoryEventStore implements EventStore {
           metadata: e.metadata,
           effectiveOn: e.effectiveOn ?? null,
           recordedAt,
+          recordedAtMicros,
         };
         list.push(recorded);
         out.push(recorded);

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
 import type { Batch, Projection } from '../runner/projection.js';
 import { copyRows } from '../runner/copy.js';
@@ -6,7 +5,7 @@ import { ImpactEntryRow, LedgerFactRow, LedgerPostingRow, LedgerProgrammeRow } f
 import { entriesFor, factKeysFor, LEDGER_EVENT_TYPES, type Fact } from './postings.js';
 
 /**
- * Recorded times are taken from the events table itself (microseconds; RecordedEvent.recordedAt has
+ * Recorded times are the events' own to the microsecond (RecordedEvent.recordedAtMicros; recordedAt has
  * milliseconds), so `asOf` cuts postings exactly where it cuts the log. Postings and impact entries are
  * appended with COPY (many narrow rows per batch).
  *
@@ -34,17 +33,16 @@ export const ledgerProjection: Projection = {
       for (const [key, data] of entries.facts) rows.put(LedgerFactRow, { key, data });
       for (let i = 0; i < entries.legs.length; i++) {
         const l = entries.legs[i];
-        postings.push(event.position, i, event.type, null, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount.toString());
+        postings.push(event.position, i, event.type, event.recordedAtMicros, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount.toString());
       }
       for (let i = 0; i < entries.impact.length; i++) {
         const x = entries.impact[i];
-        impact.push(event.position, i, event.type, null, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
+        impact.push(event.position, i, event.type, event.recordedAtMicros, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
       }
       const p = entries.programme;
       if (p) programmes.push(p.id, p.currency, p.donorId, p.donorName, p.title, event.position);
     }
 
-    await stampRecordedAt(em, [postings, impact]);
     await copyRows(em, LedgerPostingRow, postings.byName());
     await copyRows(em, ImpactEntryRow, impact.byName());
     if (programmes.length > 0) {
@@ -60,22 +58,6 @@ export const ledgerProjection: Projection = {
   },
 };
 
-/**
- * Fills the recordedAt column of rows stamped with an event's position, with the time as the events table
- * holds it (microseconds since 1970, a safe integer, which COPY takes exactly).
- */
-async function stampRecordedAt(em: EntityManager, tables: Columns[]): Promise<void> {
-  const positions = [...new Set(tables.flatMap((t) => t.column('position') as number[]))];
-  if (positions.length === 0) return;
-  const at = new Map<number, number>();
-  const rows: { position: string; us: string }[] = await em.query(
-    `select position, (extract(epoch from recorded_at) * 1000000)::int8 as us from public.events where position = any($1::bigint[])`,
-    [positions],
-  );
-  for (const r of rows) at.set(Number(r.position), Number(r.us));
-  for (const t of tables) t.set('recordedAt', (t.column('position') as number[]).map((p) => at.get(p)));
-}
-
 /** Rows gathered column by column (as `unnest` and `copyRows` take them); `push` takes a row's values in column order. */
 class Columns {
   readonly values: unknown[][];
@@ -87,12 +69,6 @@ class Columns {
   }
   push(...row: unknown[]): void {
     for (let c = 0; c < row.length; c++) this.values[c].push(row[c]);
-  }
-  column(name: string): unknown[] {
-    return this.values[this.names.indexOf(name)];
-  }
-  set(name: string, values: unknown[]): void {
-    this.values[this.names.indexOf(name)] = values;
   }
   byName(): Record<string, unknown[]> {
     return Object.fromEntries(this.names.map((name, c) => [name, this.values[c]]));

@@ -39,9 +39,18 @@ export interface RecordedEvent<Data = any> {
   data: Data;
   metadata: EventMetadata;
   effectiveOn: string | null;
-  /** ISO 8601 UTC, from the database clock. */
+  /** ISO 8601 UTC with milliseconds, from the database clock (the time as hashed and shown). */
   recordedAt: string;
+  /**
+   * The same time as the store keeps it: microseconds since 1970-01-01 UTC (exact, a safe integer).
+   * recordedAt is it cut to milliseconds; read models that are filtered by time alongside the log (as-of
+   * reports) store this one, so they agree with the log to the microsecond.
+   */
+  recordedAtMicros: number;
 }
+
+/** recordedAt from recordedAtMicros: the milliseconds it falls in, as Date.toISOString writes them. */
+export const isoFromMicros = (micros: number): string => new Date(Math.floor(micros / 1000)).toISOString();
 
 export interface StreamAppend {
   streamId: string;

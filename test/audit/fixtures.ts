@@ -16,6 +16,7 @@ export function sampleEvents(count: number): RecordedEvent[] {
       metadata: { actor: { id: 'officer-1', roles: ['programme-officer'] }, correlationId: `corr-${position}`, causationId: null, reason: null },
       effectiveOn: i % 2 === 0 ? '2017-05-10' : null,
       recordedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, position)).toISOString(),
+      recordedAtMicros: Date.UTC(2026, 0, 1, 0, 0, position) * 1000,
     };
   });
 }

@@ -1,4 +1,4 @@
-import { WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
+import { isoFromMicros, WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
 
 /**
  * The contract every EventStore adapter must pass (PostgreSQL now, EventStoreDB/KurrentDB later).
@@ -34,6 +34,12 @@ export function eventStoreContract(adapter: string, make: () => Promise<EventSto
       expect(first.effectiveOn).toBe('2017-05-10');
       expect(events[1].effectiveOn).toBeNull();
       expect(Date.parse(first.recordedAt)).not.toBeNaN();
+      // The same time twice: to the microsecond, and cut to the millisecond.
+      for (const e of [...events, ...result.events]) {
+        expect(Number.isSafeInteger(e.recordedAtMicros)).toBe(true);
+        expect(e.recordedAt).toBe(isoFromMicros(e.recordedAtMicros));
+      }
+      expect(result.events.map((e) => e.recordedAtMicros)).toEqual(events.map((e) => e.recordedAtMicros));
       expect(result.lastPosition).toBe(events[1].position);
     });
 

@@ -26,7 +26,7 @@ for (const target of testTargets()) {
       }
     });
 
-    it('reads recordedAt as Date.toISOString writes the stored time, whatever the time zone of the session', async () => {
+    it('gives the stored time to the microsecond (recordedAtMicros) and cut to milliseconds (recordedAt), appended or read, whatever the time zone of the session', async () => {
       const url = await freshDatabase(target.url);
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -34,12 +34,32 @@ for (const target of testTargets()) {
       const store = await PostgresEventStore.connect(url);
       try {
         const meta = { actor: { id: 'a', roles: [] }, correlationId: 'c', causationId: null };
-        await store.append('t-1', 'no-stream', [{ type: 'A', data: {}, metadata: meta }]);
-        const { rows: stored } = await admin.query(`select recorded_at from events order by position`);
-        const [event] = await store.readStream('t-1');
-        expect(event.recordedAt).toBe(stored[0].recorded_at.toISOString());
-        expect(event.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-        expect((await settled(() => store.readAll({ fromPosition: 1 }), 1))[0].recordedAt).toBe(event.recordedAt);
+        // The three append statements: one event, several, and one-event appends grouped.
+        const appended = [
+          ...(await store.append('t-1', 'no-stream', [{ type: 'A', data: {}, metadata: meta }])).events,
+          ...(await store.append('t-2', 'no-stream', [1, 2, 3].map(() => ({ type: 'A', data: {}, metadata: meta })))).events,
+          ...(await Promise.all([3, 4, 5, 6].map((i) => store.append(`t-${i}`, 'no-stream', [{ type: 'A', data: {}, metadata: meta }])))).flatMap((r) => r.events),
+        ];
+        // Microseconds as text, and the time cut to milliseconds, both by PostgreSQL in UTC.
+        const { rows: stored } = await admin.query(
+          `select position, to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ms,
+                  (extract(epoch from recorded_at) * 1000000)::bigint::text as us from events order by position`,
+        );
+        const read = await settled(() => store.readAll({ fromPosition: 1 }), stored.length);
+        const byPosition = new Map(appended.map((e) => [e.position, e]));
+        expect(read.map((e) => e.position)).toEqual(stored.map((r) => Number(r.position)));
+        for (const [i, row] of stored.entries()) {
+          for (const event of [read[i], byPosition.get(Number(row.position))!]) {
+            expect(event.recordedAt).toBe(row.ms);
+            expect(String(event.recordedAtMicros)).toBe(row.us);
+            expect(Number.isSafeInteger(event.recordedAtMicros)).toBe(true);
+          }
+        }
+        // Not all on a whole millisecond (else the test would not tell cutting from rounding).
+        expect(stored.some((r) => !r.us.endsWith('000'))).toBe(true);
+        const [first] = await store.readStream('t-1');
+        expect(first.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(first.recordedAtMicros).toBe(read[0].recordedAtMicros);
       } finally {
         await admin.end();
         await store.close();
@@ -291,7 +311,7 @@ for (const target of testTargets()) {
         await other.query('select pg_current_xact_id()');
         await store.append('late-1', 'no-stream', [{ type: 'A', data: { late: true }, metadata: meta }]);
         const { rows: held } = await store.pool.query(READ_ALL_SQL, [20_001, 10]);
-        expect(held).toEqual([{ position: 20_001, safe: false, id: null, stream_id: null, stream_version: null, type: null, schema_version: null, data: null, metadata: null, effective_on: null, recorded_at: null }]);
+        expect(held).toEqual([{ position: 20_001, safe: false, id: null, stream_id: null, stream_version: null, type: null, schema_version: null, data: null, metadata: null, effective_on: null, recorded_us: null }]);
         expect(await settled(() => store.readAll({ fromPosition: 20_000 }), 1)).toEqual([expect.objectContaining({ position: 20_000 })]);
         await other.query('commit');
         expect((await settled(() => store.readAll({ fromPosition: 20_001 }), 1)).map((e) => [e.position, e.streamId, e.data])).toEqual([[20_001, 'late-1', { late: true }]]);

@@ -22,6 +22,7 @@ const event = (type: string, data: Record<string, unknown>, streamId = 'x-1'): R
     metadata: { actor: { id: 'oscar', roles: ['programme-officer'] }, correlationId: 'c', causationId: null },
     effectiveOn: null,
     recordedAt: new Date(1_700_000_000_000 + position * 1000).toISOString(),
+    recordedAtMicros: (1_700_000_000_000 + position * 1000) * 1000,
   };
 };
 

@@ -54,7 +54,8 @@ const remembered = (p: number) => `remembered as (
 )`;
 
 const COLUMNS = 'position, id, stream_id, stream_version, type, schema_version, data, metadata, effective_on, recorded_at, tx_id';
-const ANSWER = 'returning position, stream_id, stream_version, recorded_at';
+/** recorded_at as microseconds since 1970 (exact), as the store's reads give it (see RECORDED_US). */
+const ANSWER = 'returning position, stream_id, stream_version, (extract(epoch from recorded_at) * 1000000)::int8 as recorded_us';
 
 /**
  * One event on one stream. $1 stream, $2 expected (code), $3 id, $4 type, $5 schema version, $6 data,
@@ -100,7 +101,7 @@ written as (
 ${remembered(11)}
 select array_to_string(array_agg(position order by position), ',') as positions,
        array_to_string(array_agg(stream_version order by position), ',') as versions,
-       min(recorded_at) as recorded_at
+       min(recorded_us) as recorded_us
 from written
 having count(*) > 0`;
 
