@@ -182,8 +182,8 @@ export const grantsProjection: Projection = {
   async apply(events, batch) {
     const rows = new Rows(batch.em, batch.rows);
     const data = events.map((e) => e.data as Record<string, any>);
-    await rows.prefetch(GrantCallRow, data.map((d) => d.grantCallId));
-    await rows.prefetch(DisbursementRow, data.map((d) => d.disbursementId));
+    // Two tables at once: their statements queue on the connection, the second sent as the first is answered.
+    await Promise.all([rows.prefetch(GrantCallRow, data.map((d) => d.grantCallId)), rows.prefetch(DisbursementRow, data.map((d) => d.disbursementId))]);
     // A payment adds to its grant, which only the disbursement's row names (or the request in this batch).
     const grantOf = (d: Record<string, any>) => {
       const target = d.target ?? (d.disbursementId ? rows.peek(DisbursementRow, d.disbursementId)?.target : undefined);

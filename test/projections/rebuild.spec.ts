@@ -114,6 +114,8 @@ for (const target of testTargets()) {
       const tables = (await Promise.all(runner.names.map((n) => runner.latestRebuild(n)))).flatMap((r) => r!.diff!);
       expect(tables.filter((t) => t.rowsAfter > 0).length).toBeGreaterThan(12); // the ledger reaches nearly every table
       expect((await dataSource.query(`select id from read.municipalities where id = 'during-rebuild'`)).length).toBe(1);
+      // Every fill gave its connection back, its transaction ended.
+      expect(await dataSource.query(`select pid from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`)).toEqual([]);
     });
 
     it('goes on from the rebuilt generation: indexes and statistics are in place for the live path', async () => {
@@ -189,6 +191,54 @@ for (const target of testTargets()) {
         runner = new ProjectionRunner(store, dataSource, projections, { rebuild: { batchSize: 250, rowsHeld: 100 } });
         await runner.start();
       }
+    });
+
+    it('holds nothing back between the batches of a fill: its open transactions have no transaction id and no snapshot', async () => {
+      await runner.stop();
+      const [{ checkpoint: applied }] = await dataSource.query(`select max(checkpoint)::int as checkpoint from public.projection_generations`);
+      // The programmes stop in their second batch of the rebuild (events the live generation applied already).
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let reached!: () => void;
+      const stopped = new Promise<void>((resolve) => (reached = resolve));
+      let batches = 0;
+      const slow = projections.map((p) =>
+        p.name !== 'programmes'
+          ? p
+          : {
+              ...p,
+              apply: async (events: any[], batch: any) => {
+                if (events[0].position <= applied && ++batches === 2) {
+                  reached();
+                  await gate;
+                }
+                return p.apply(events, batch);
+              },
+            },
+      );
+      runner = new ProjectionRunner(store, dataSource, slow, { rebuild: { batchSize: 250, rowsHeld: 100 } });
+      try {
+        await runner.start();
+        await runner.rebuild(['municipalities', 'programmes']);
+        await stopped;
+        await new Promise((r) => setTimeout(r, 300)); // the municipalities get to waiting for the programmes
+        // Both fills are between statements, each in a transaction begun with the last commit.
+        const open: { xid: string | null; xmin: string | null }[] = await dataSource.query(
+          `select backend_xid::text as xid, backend_xmin::text as xmin from pg_stat_activity where datname = current_database() and state = 'idle in transaction'`,
+        );
+        expect(open.length).toBe(2);
+        expect(open).toEqual(open.map(() => ({ xid: null, xmin: null })));
+        // So the live path reads what is appended meanwhile: nothing holds the log back.
+        const { lastPosition } = await register('while-filling');
+        expect(await runner.waitFor('municipalities', lastPosition, 10_000)).toBe(true);
+      } finally {
+        release();
+        await runner.rebuildsSettled();
+        await runner.stop();
+        runner = new ProjectionRunner(store, dataSource, projections, { rebuild: { batchSize: 250, rowsHeld: 100 } });
+        await runner.start();
+      }
+      for (const name of ['municipalities', 'programmes']) expect(await runner.latestRebuild(name)).toMatchObject({ status: 'switched' });
     });
 
     it('abandons a running rebuild when the runner stops, and is done with it when stop resolves', async () => {
