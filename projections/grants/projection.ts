@@ -33,6 +33,11 @@ class Rows {
   put<T extends ObjectLiteral & { id: string }>(entity: new () => T, row: T): void {
     this.cache.put(entity, row);
   }
+
+  /** The row a stream's first event makes: new, so never looked up (it goes with the new rows). */
+  create<T extends ObjectLiteral & { id: string }>(entity: new () => T, row: T): void {
+    this.cache.add(entity, row);
+  }
 }
 
 const plus = (a: MoneyJson, b: MoneyJson) => toJson(add(fromJson(a), fromJson(b)));
@@ -61,14 +66,14 @@ type Handler = (event: RecordedEvent, rows: Rows) => Promise<void>;
 const on: Record<string, Handler> = {
   async CommissionConstituted(e, rows) {
     const d = e.data;
-    rows.put(CommissionRow, {
+    rows.create(CommissionRow, {
       id: d.commissionId, version: e.streamVersion, status: 'constituted', programmeId: d.programmeId, name: d.name, quorum: d.quorum, members: d.members, constitutedAt: e.recordedAt,
     });
   },
 
   async GrantCallOpened(e, rows) {
     const d = e.data;
-    rows.put(GrantCallRow, {
+    rows.create(GrantCallRow, {
       id: d.grantCallId, version: e.streamVersion, status: 'open', programmeId: d.programmeId, commissionId: d.commissionId, title: d.title,
       envelope: d.envelope, exchangeRate: d.exchangeRate, envelopeReporting: d.envelopeReporting, minCoFundingRatio: d.minCoFundingRatio, closesOn: d.closesOn,
       approvedTotal: none(d.envelopeReporting.currency), remaining: d.envelopeReporting, released: null, applications: 0,
@@ -88,7 +93,7 @@ const on: Record<string, Handler> = {
   async ApplicationSubmitted(e, rows) {
     const d = e.data;
     const currency = d.requestedReporting.currency;
-    rows.put(ApplicationRow, {
+    rows.create(ApplicationRow, {
       id: d.applicationId, version: e.streamVersion, status: 'submitted', grantCallId: d.grantCallId, programmeId: d.programmeId, commissionId: d.commissionId,
       applicant: d.applicant, municipalityId: d.municipalityId, planId: d.planId, activityId: d.activityId, title: d.title, priority: d.priority,
       requested: d.requested, pledged: d.coFundingPledged, exchangeRate: d.exchangeRate, requestedReporting: d.requestedReporting, pledgedReporting: d.coFundingPledgedReporting,
@@ -133,7 +138,7 @@ const on: Record<string, Handler> = {
 
   async DisbursementRequested(e, rows) {
     const d = e.data;
-    rows.put(DisbursementRow, {
+    rows.create(DisbursementRow, {
       id: d.disbursementId, version: e.streamVersion, status: 'requested', programmeId: d.programmeId, target: d.target, amount: d.amount, exchangeRate: d.exchangeRate,
       amountReporting: d.amountReporting, purpose: d.purpose, requestedBy: d.requestedBy, requestedAt: e.recordedAt,
       approvedBy: null, approvedAt: null, paidOn: null, bankReference: null, paidBy: null, cancelledBy: null, cancelReason: null, cancelledAt: null,
@@ -156,7 +161,7 @@ const on: Record<string, Handler> = {
 
   async CoFundingReceived(e, rows) {
     const d = e.data;
-    rows.put(CoFundingRow, {
+    rows.create(CoFundingRow, {
       id: d.coFundingId, version: e.streamVersion, status: 'received', programmeId: d.programmeId, target: d.target, amount: d.amount, exchangeRate: d.exchangeRate,
       amountReporting: d.amountReporting, source: d.source, evidenceRef: d.evidenceRef, receivedOn: d.receivedOn, recordedAt: e.recordedAt,
     });
@@ -181,15 +186,18 @@ export const grantsProjection: Projection = {
   handles: Object.keys(on),
   async apply(events, batch) {
     const rows = new Rows(batch.em, batch.rows);
-    const data = events.map((e) => e.data as Record<string, any>);
-    // Two tables at once: their statements queue on the connection, the second sent as the first is answered.
-    await Promise.all([rows.prefetch(GrantCallRow, data.map((d) => d.grantCallId)), rows.prefetch(DisbursementRow, data.map((d) => d.disbursementId))]);
+    // The rows the batch's events touch, but not those its first events of streams make (`create`).
+    const touched = (makes: string, id: (d: Record<string, any>) => string | undefined) => events.map((e) => (e.type === makes ? undefined : id(e.data)));
+    await Promise.all([
+      rows.prefetch(GrantCallRow, touched('GrantCallOpened', (d) => d.grantCallId)),
+      rows.prefetch(DisbursementRow, touched('DisbursementRequested', (d) => d.disbursementId)),
+    ]);
     // A payment adds to its grant, which only the disbursement's row names (or the request in this batch).
     const grantOf = (d: Record<string, any>) => {
       const target = d.target ?? (d.disbursementId ? rows.peek(DisbursementRow, d.disbursementId)?.target : undefined);
       return target?.kind === 'grant' ? target.id : undefined;
     };
-    await rows.prefetch(ApplicationRow, data.map((d) => d.applicationId ?? grantOf(d)));
+    await rows.prefetch(ApplicationRow, touched('ApplicationSubmitted', (d) => d.applicationId ?? grantOf(d)));
     for (const event of events) await on[event.type]?.(event, rows);
   },
 };

@@ -64,13 +64,15 @@ export const plansProjection: Projection = {
   appendOnly: [PlanHistoryRow],
   handles: ['PlanDrafted', 'PlanEndorsed', 'PlanAmended'],
   async apply(events, { em, rows }) {
-    await rows.load(em, PlanRow, events.map(planId));
+    // A plan's first event drafts it: nothing to load for that one, and its row is new.
+    await rows.load(em, PlanRow, events.map((event) => (event.streamVersion > 1 ? planId(event) : null)));
     const history: PlanHistoryRow[] = [];
     for (const event of events) {
       const id = planId(event);
       const next = apply(rows.get(PlanRow, id), event);
       if (!next) continue;
-      rows.put(PlanRow, next.row);
+      if (event.streamVersion === 1) rows.add(PlanRow, next.row);
+      else rows.put(PlanRow, next.row);
       history.push({
         planId: id,
         version: event.streamVersion,

@@ -50,7 +50,7 @@ type DocHandler<Doc> = (doc: Doc | undefined, event: RecordedEvent) => Doc | und
 export function documentProjection<Doc extends ObjectLiteral & { id: string }>(spec: {
   name: string;
   entity: EntityTarget<Doc> & Function;
-  /** Which document an event touches (by id); null to skip the event. */
+  /** Which document an event touches (by id), named by the event's stream (one document a stream); null to skip the event. */
   documentId: (event: RecordedEvent) => string | null;
   on: Record<string, DocHandler<Doc>>;
   /** Further entities the projection owns (written by `on` handlers through the same document). */
@@ -61,13 +61,17 @@ export function documentProjection<Doc extends ObjectLiteral & { id: string }>(s
     entities: [spec.entity, ...(spec.extraEntities ?? [])],
     handles: Object.keys(spec.on),
     async apply(events, { em, rows }) {
-      await rows.load(em, spec.entity, events.map(spec.documentId));
+      // A document is its stream's (documentId reads the stream): a stream's first event finds none, so
+      // there is nothing to load for it, and what it makes is new (written with the new rows, unlooked-up).
+      await rows.load(em, spec.entity, events.map((event) => (event.streamVersion > 1 ? spec.documentId(event) : null)));
       for (const event of events) {
         const id = spec.documentId(event);
         const handler = spec.on[event.type];
         if (id === null || !handler) continue;
         const next = handler(rows.get(spec.entity, id), event);
-        if (next) rows.put(spec.entity, next);
+        if (!next) continue;
+        if (event.streamVersion === 1) rows.add(spec.entity, next);
+        else rows.put(spec.entity, next);
       }
     },
   };
