@@ -198,12 +198,15 @@ interface TableSummary {
 
 const RETRY_FAILED_AFTER_MS = 10_000;
 /**
- * How many batches the fastest member of a rebuild may be ahead of the slowest (what bounds its memory). With
- * one, the members go through the log batch by batch together, the next batch read meanwhile: two batches in
- * memory at most. On the 1M-event ledger, batches of 10,000 this way took about 6 % less CPU (PostgreSQL 10 %
- * less) than batches of 5,000 up to two ahead, which hold as many events (bench/results/experiments-2026-12-07-2.md).
+ * How many batches the fastest member of a rebuild may be ahead of the slowest (what bounds its memory): up to
+ * three batches in memory (the slowest member's, the fastest's, the next one read meanwhile). On the 1M-event
+ * ledger, batches of 10,000 took less CPU than batches of 5,000 (bench/results/experiments-2026-12-07-2.md).
+ * With one batch ahead at most, every member started each batch together, so the two that set the pace (the
+ * grants and the ledger) did their own work and then waited for PostgreSQL at the same moments; with two they
+ * drift apart and one works while the other waits: median 42.9 s against 45.6 (four rebuilds each, alternating),
+ * for about 10 MB more (bench/results/experiments-2026-12-07-8.md). Three gave nothing more for 30 MB.
  */
-const REBUILD_MAX_AHEAD = 1;
+const REBUILD_MAX_AHEAD = 2;
 
 /**
  * One read of the log shared by the members of a rebuild, each going through it at its own pace: batch i
