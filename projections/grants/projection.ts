@@ -188,10 +188,8 @@ export const grantsProjection: Projection = {
     const rows = new Rows(batch.em, batch.rows);
     // The rows the batch's events touch, but not those its first events of streams make (`create`).
     const touched = (makes: string, id: (d: Record<string, any>) => string | undefined) => events.map((e) => (e.type === makes ? undefined : id(e.data)));
-    await Promise.all([
-      rows.prefetch(GrantCallRow, touched('GrantCallOpened', (d) => d.grantCallId)),
-      rows.prefetch(DisbursementRow, touched('DisbursementRequested', (d) => d.disbursementId)),
-    ]);
+    await rows.prefetch(GrantCallRow, touched('GrantCallOpened', (d) => d.grantCallId));
+    await rows.prefetch(DisbursementRow, touched('DisbursementRequested', (d) => d.disbursementId));
     // A payment adds to its grant, which only the disbursement's row names (or the request in this batch).
     const grantOf = (d: Record<string, any>) => {
       const target = d.target ?? (d.disbursementId ? rows.peek(DisbursementRow, d.disbursementId)?.target : undefined);

@@ -166,40 +166,32 @@ export class RowCache {
     return n;
   }
 
-  /**
-   * Writes every changed row. Tables are written side by side: their statements queue on the connection,
-   * each sent as soon as the one before it is answered, without waiting for this thread in between.
-   */
+  /** Writes every changed row. */
   async flush(em: EntityManager): Promise<void> {
-    await Promise.all(
-      [...this.held.values()].map((table) => {
-        const changed: [string, Entry][] = [];
-        for (const item of table.entries) if (item[1].dirty) changed.push(item);
-        return this.write(em, table, changed);
-      }),
-    );
+    for (const table of this.held.values()) {
+      const changed: [string, Entry][] = [];
+      for (const item of table.entries) if (item[1].dirty) changed.push(item);
+      await this.write(em, table, changed);
+    }
   }
 
   /** Above `limit` rows: the half of every table held longest leaves, written first if changed. */
   async shrink(em: EntityManager, limit: number): Promise<void> {
     if (this.size <= limit) return;
-    // Side by side, as in flush.
-    await Promise.all(
-      [...this.held.values()].map(async (table) => {
-        const half = Math.ceil(table.entries.size / 2);
-        const leaving: [string, Entry][] = [];
-        for (const item of table.entries) {
-          if (leaving.length === half) break;
-          leaving.push(item);
-        }
-        await this.write(
-          em,
-          table,
-          leaving.filter(([, entry]) => entry.dirty),
-        );
-        for (const [key] of leaving) table.entries.delete(key);
-      }),
-    );
+    for (const table of this.held.values()) {
+      const half = Math.ceil(table.entries.size / 2);
+      const leaving: [string, Entry][] = [];
+      for (const item of table.entries) {
+        if (leaving.length === half) break;
+        leaving.push(item);
+      }
+      await this.write(
+        em,
+        table,
+        leaving.filter(([, entry]) => entry.dirty),
+      );
+      for (const [key] of leaving) table.entries.delete(key);
+    }
   }
 
   /**
