@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { HELD_BACK_PAUSE_MS, type EventStore, type RecordedEvent } from '../../src/eventstore/port.js';
+import { HELD_BACK_PAUSE_MS, READ_ALL_MAX, type EventStore, type RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from './projection.js';
 import { RowCache } from './rows.js';
 
@@ -200,7 +200,8 @@ const RETRY_FAILED_AFTER_MS = 10_000;
 /**
  * How many batches the fastest member of a rebuild may be ahead of the slowest (what bounds its memory): up to
  * three batches in memory (the slowest member's, the fastest's, the next one read meanwhile). On the 1M-event
- * ledger, batches of 10,000 took less CPU than batches of 5,000 (bench/results/experiments-2026-12-07-2.md).
+ * ledger, batches of 10,000 took less CPU than batches of 5,000 (bench/results/experiments-2026-12-07-2.md), and
+ * batches of 20,000 less than 10,000 (experiments-2026-12-07-8.md).
  * With one batch ahead at most, every member started each batch together, so the two that set the pace (the
  * grants and the ledger) did their own work and then waited for PostgreSQL at the same moments; with two they
  * drift apart and one works while the other waits: median 42.9 s against 45.6 (four rebuilds each, alternating),
@@ -296,10 +297,9 @@ export class ProjectionRunner {
       pollIntervalMs?: number;
       onError?: (projection: string, error: unknown) => void;
       /**
-       * While a rebuild fills a generation: events per batch (default 10,000, the most one read of the log
-       * returns: each batch is a transaction per member, its loads and writes, so fewer cost less; what the
-       * process keeps in memory grows with them), and rows each member keeps between batches (default 5,000,
-       * see RowCache).
+       * While a rebuild fills a generation: events per batch (default and most READ_ALL_MAX, 20,000: each
+       * batch is a transaction per member, its loads and writes, so fewer cost less; what the process keeps in
+       * memory grows with them), and rows each member keeps between batches (default 5,000, see RowCache).
        */
       rebuild?: { batchSize?: number; rowsHeld?: number };
       /** Projections the service no longer has: at start, what they left (tables, views, bookkeeping) is dropped. */
@@ -494,7 +494,7 @@ export class ProjectionRunner {
   private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
     const startedAt = performance.now();
     for (const g of group) g.member.rebuild = { startedAt, phases: {} };
-    const size = this.options.rebuild?.batchSize ?? 10_000;
+    const size = Math.min(this.options.rebuild?.batchSize ?? READ_ALL_MAX, READ_ALL_MAX);
     const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size }), size, group.length);
     // Each member goes on to its switch as soon as its own generation is filled: what follows the fill
     // (indexes, comparison) is database work, which then overlaps with the rest of the group.

@@ -101,8 +101,12 @@ export const HELD_BACK_PAUSE_MS = 10;
 export interface ReadAllOptions {
   /** First position to read (inclusive). Default 1. */
   fromPosition?: number;
+  /** At most this many events (default 1,000, at most READ_ALL_MAX). */
   limit?: number;
 }
+
+/** The most events one readAll returns: a reader that asks for that many and gets fewer has reached the end of the log as it stood. */
+export const READ_ALL_MAX = 20_000;
 
 export interface Subscription {
   stop(): Promise<void>;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { upcastData, currentSchemaVersion, type EventSchemas } from '../../domain/shared/schema.js';
 import {
   isoFromMicros,
+  READ_ALL_MAX,
   WrongExpectedVersion,
   type AppendResult,
   type EventStore,
@@ -453,7 +454,7 @@ export class PostgresEventStore implements EventStore {
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const from = options.fromPosition ?? 1;
-    const limit = Math.min(options.limit ?? 1000, 10_000);
+    const limit = Math.min(options.limit ?? 1000, READ_ALL_MAX);
     const { rows } = await this.pool.query<EventRow & { safe: boolean }>(
       { name: 'read-all', text: READ_ALL_SQL, values: [from, limit] },
     );
