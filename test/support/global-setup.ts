@@ -12,6 +12,7 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'aid-ledger-test-'));
   const embedded = await startEmbeddedPostgres(dataDir);
   (globalThis as any).__AID_LEDGER_EMBEDDED__ = embedded;
+  (globalThis as any).__AID_LEDGER_TEST_DIR__ = dataDir; // removed by the teardown (the server's files: hundreds of MB)
   process.env.AID_LEDGER_TEST_EMBEDDED_URL = embedded.url;
 
   const externalUrl = process.env.AID_LEDGER_TEST_EXTERNAL_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
