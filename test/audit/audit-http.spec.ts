@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, publicKeyPem, verifyCheckpoint, parsePublicKey, type SignedCheckpoint } from '../../src/audit/checkpoint.js';
@@ -178,6 +178,7 @@ for (const target of testTargets()) {
       const report = verifyBundle(res.text, { publicKey: (await ok('GET', '/audit/public-key')).publicKeyPem });
       expect(report).toMatchObject({ valid: true, eventsChecked: events.length, problemCount: 0 });
       expect(report.checkpoint).toMatchObject({ signatureValid: true, rootMatches: true, headMatches: true, keySource: 'given' });
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('needs a token, answers bad input with problem+json 4xx, never 500', async () => {

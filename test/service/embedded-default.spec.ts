@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +61,7 @@ async function waitHealthy(service: Service, timeoutMs = 60_000): Promise<void> 
 describe('the service on its embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'aid-ledger-service-'));
   let token: string;
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   beforeAll(async () => {
     if (!existsSync(main)) throw new Error('dist/src/main.js is missing: npm test builds it first (npm run build)');
