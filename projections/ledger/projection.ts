@@ -26,7 +26,7 @@ export const ledgerProjection: Projection = {
     const facts = { get: (key: string) => rows.get(LedgerFactRow, key)?.data as Fact | undefined };
     const postings = new Columns(['position', 'leg', 'eventType', 'recordedAt', 'programmeId', 'book', 'kind', 'account', 'counterAccount', 'municipalityId', 'amount']);
     const impact = new Columns(['position', 'seq', 'eventType', 'recordedAt', 'programmeId', 'field', 'delta', 'municipalityId', 'oblast', 'priority', 'entityId']);
-    const programmes = new Columns(['id', 'currency', 'donorId', 'donorName', 'title', 'position']);
+    const programmes = new Columns(['id', 'currency', 'donorId', 'donorName', 'title', 'position', 'recordedAt']);
 
     for (const event of events) {
       const entries = entriesFor(event, facts);
@@ -40,7 +40,7 @@ export const ledgerProjection: Projection = {
         impact.push(event.position, i, event.type, event.recordedAtMicros, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
       }
       const p = entries.programme;
-      if (p) programmes.push(p.id, p.currency, p.donorId, p.donorName, p.title, event.position);
+      if (p) programmes.push(p.id, p.currency, p.donorId, p.donorName, p.title, event.position, event.recordedAtMicros);
     }
 
     await copyRows(em, LedgerPostingRow, postings.byName());
@@ -48,9 +48,8 @@ export const ledgerProjection: Projection = {
     if (programmes.length > 0) {
       await em.query(
         `insert into ledger_programmes (id, currency, "donorId", "donorName", title, position, "recordedAt")
-         select u.i, u.c, u.d, u.n, u.t, u.p, e.recorded_at
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) as u(i, c, d, n, t, p)
-         join public.events e on e.position = u.p
+         select u.i, u.c, u.d, u.n, u.t, u.p, timestamptz 'epoch' + u.us * interval '1 microsecond'
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[]) as u(i, c, d, n, t, p, us)
          on conflict (id) do nothing`,
         programmes.values,
       );

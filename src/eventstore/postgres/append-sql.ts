@@ -54,8 +54,10 @@ const remembered = (p: number) => `remembered as (
 )`;
 
 const COLUMNS = 'position, id, stream_id, stream_version, type, schema_version, data, metadata, effective_on, recorded_at, tx_id';
-/** recorded_at as microseconds since 1970 (exact), as the store's reads give it (see RECORDED_US). */
-const ANSWER = 'returning position, stream_id, stream_version, (extract(epoch from recorded_at) * 1000000)::int8 as recorded_us';
+/** recorded_at as microseconds since 1970 (exact: extract gives a numeric), as appends answer it and reads give it. */
+export const RECORDED_US = '(extract(epoch from recorded_at) * 1000000)::int8';
+
+const ANSWER = `returning position, stream_id, stream_version, ${RECORDED_US} as recorded_us`;
 
 /**
  * One event on one stream. $1 stream, $2 expected (code), $3 id, $4 type, $5 schema version, $6 data,

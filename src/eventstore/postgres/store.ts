@@ -17,7 +17,7 @@ import {
   type Subscription,
 } from '../port.js';
 import { uuidv7 } from '../uuid.js';
-import { APPEND_GROUP_SQL, APPEND_MANY_SQL, APPEND_ONE_SQL, EXPECTED_ANY, EXPECTED_EXISTS } from './append-sql.js';
+import { APPEND_GROUP_SQL, APPEND_MANY_SQL, APPEND_ONE_SQL, EXPECTED_ANY, EXPECTED_EXISTS, RECORDED_US } from './append-sql.js';
 import { migrate } from './migrations.js';
 
 // bigint columns (positions) come back as numbers: positions stay far below 2^53.
@@ -45,9 +45,6 @@ interface EventRow {
   /** Microseconds since 1970 (RecordedEvent.recordedAtMicros): cheaper for PostgreSQL than formatting the time. */
   recorded_us: number;
 }
-
-/** recorded_at as microseconds since 1970 (exact: extract gives a numeric). */
-export const RECORDED_US = '(extract(epoch from recorded_at) * 1000000)::int8';
 
 /** What an event is read as (EventRow): each column's SQL expression and the name it is read under. */
 const READ_COLUMNS: [expression: string, name: string][] = [
