@@ -63,6 +63,7 @@ export const plansProjection: Projection = {
   entities: [PlanRow, PlanHistoryRow],
   appendOnly: [PlanHistoryRow],
   handles: ['PlanDrafted', 'PlanEndorsed', 'PlanAmended'],
+  readsMetadata: true, // the actor and the reason of each version
   async apply(events, { em, rows }) {
     // A plan's first event drafts it: nothing to load for that one, and its row is new.
     await rows.load(em, PlanRow, events.map((event) => (event.streamVersion > 1 ? planId(event) : null)));

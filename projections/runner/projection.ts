@@ -29,6 +29,11 @@ export interface Projection {
   appendOnly?: Function[];
   /** Event types it handles; the runner passes only these to `apply` (and still advances past others). */
   handles: readonly string[];
+  /**
+   * True when `apply` reads the events' metadata. The runner reads the log's metadata only for the types
+   * such projections handle (ReadAllOptions.metadataOf): for the others an event's metadata throws when read.
+   */
+  readsMetadata?: boolean;
   apply(events: RecordedEvent[], batch: Batch): Promise<void>;
 }
 
@@ -55,11 +60,14 @@ export function documentProjection<Doc extends ObjectLiteral & { id: string }>(s
   on: Record<string, DocHandler<Doc>>;
   /** Further entities the projection owns (written by `on` handlers through the same document). */
   extraEntities?: Function[];
+  /** The handlers read the events' metadata (see Projection.readsMetadata). */
+  readsMetadata?: boolean;
 }): Projection {
   return {
     name: spec.name,
     entities: [spec.entity, ...(spec.extraEntities ?? [])],
     handles: Object.keys(spec.on),
+    readsMetadata: spec.readsMetadata,
     async apply(events, { em, rows }) {
       // A document is its stream's (documentId reads the stream): a stream's first event finds none, so
       // there is nothing to load for it, and what it makes is new (written with the new rows, unlooked-up).

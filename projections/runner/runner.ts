@@ -287,6 +287,8 @@ export class ProjectionRunner {
   private wake: (() => void) | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
   private head = 0;
+  /** The event types whose metadata the runner reads (Projection.readsMetadata). */
+  private readonly metadataOf: string[];
 
   constructor(
     private readonly store: EventStore,
@@ -311,6 +313,7 @@ export class ProjectionRunner {
       this.projections.set(p.name, p);
     }
     for (const name of options.retired ?? []) if (this.projections.has(name) || name === THE_LOG) throw new RangeError(`'${name}' cannot be retired: the service has it`);
+    this.metadataOf = [...new Set(projections.filter((p) => p.readsMetadata).flatMap((p) => p.handles))];
     this.changes.setMaxListeners(0);
   }
 
@@ -495,7 +498,7 @@ export class ProjectionRunner {
     const startedAt = performance.now();
     for (const g of group) g.member.rebuild = { startedAt, phases: {} };
     const size = Math.min(this.options.rebuild?.batchSize ?? READ_ALL_MAX, READ_ALL_MAX);
-    const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size }), size, group.length);
+    const feed = new BatchFeed((from) => this.store.readAll({ fromPosition: from, limit: size, metadataOf: this.metadataOf }), size, group.length);
     // Each member goes on to its switch as soon as its own generation is filled: what follows the fill
     // (indexes, comparison) is database work, which then overlaps with the rest of the group.
     await Promise.all(
@@ -788,7 +791,7 @@ export class ProjectionRunner {
     const active = members.filter((m) => !m.failed && m.checkpoint < upTo);
     if (active.length === 0) return 0;
     const from = Math.min(...active.map((m) => m.checkpoint)) + 1;
-    const events = (await this.store.readAll({ fromPosition: from, limit: batchSize })).filter((e) => e.position <= upTo);
+    const events = (await this.store.readAll({ fromPosition: from, limit: batchSize, metadataOf: this.metadataOf })).filter((e) => e.position <= upTo);
     return this.applyBatch(active, events);
   }
 

@@ -1,4 +1,4 @@
-import { isoFromMicros, WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
+import { isoFromMicros, METADATA_NOT_READ, WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
 
 /**
  * The contract every EventStore adapter must pass (PostgreSQL now, EventStoreDB/KurrentDB later).
@@ -107,6 +107,23 @@ export function eventStoreContract(adapter: string, make: () => Promise<EventSto
       const page = await store.readAll({ fromPosition: all[10].position, limit: 5 });
       expect(page.map((e) => e.data.i)).toEqual([10, 11, 12, 13, 14]);
       expect(await store.headPosition()).toBe(all[24].position);
+    });
+
+    it('reads the metadata of the types asked for only, and the rest of every event as it is', async () => {
+      await store.append('meta-1', 'no-stream', [ev('Kept', { n: 1 }), ev('Dropped', { n: 2 }), ev('Kept', { n: 3 })]);
+      const all = await settled(() => store.readAll({ fromPosition: 1, limit: 100 }), 3);
+      const some = await store.readAll({ fromPosition: 1, limit: 100, metadataOf: ['Kept'] });
+      const none = await store.readAll({ fromPosition: 1, limit: 100, metadataOf: [] });
+      expect(some.map(({ metadata, ...rest }) => rest)).toEqual(all.map(({ metadata, ...rest }) => rest));
+      expect(none.map(({ metadata, ...rest }) => rest)).toEqual(all.map(({ metadata, ...rest }) => rest));
+      expect(some[0].metadata).toEqual(all[0].metadata);
+      expect(some[2].metadata).toEqual(all[2].metadata);
+      expect(all[1].metadata).toMatchObject(meta);
+      // Left out: reading it fails loudly rather than answering nothing.
+      expect(some[1].metadata).toBe(METADATA_NOT_READ);
+      expect(() => some[1].metadata.actor).toThrow(/not read/);
+      expect(() => none[0].metadata.reason).toThrow(/not read/);
+      expect(JSON.stringify(none[0].metadata)).toBe('{}');
     });
 
     it('keeps concurrent writers to one stream consistent: exactly one wins each version', async () => {

@@ -301,7 +301,7 @@ for (const target of testTargets()) {
         }
         for (const analyzed of [false, true]) {
           if (analyzed) await store.pool.query('analyze events');
-          const { rows } = await store.pool.query(`explain (format json) ${READ_ALL_SQL}`, [1, 2000]);
+          const { rows } = await store.pool.query(`explain (format json) ${READ_ALL_SQL}`, [1, 2000, null]);
           const plan = JSON.stringify(rows[0]['QUERY PLAN']);
           expect(plan).toContain('"Index Name":"events_pkey"');
           expect(plan).not.toContain('"Node Type":"Sort"');
@@ -310,7 +310,7 @@ for (const target of testTargets()) {
         await other.query('begin');
         await other.query('select pg_current_xact_id()');
         await store.append('late-1', 'no-stream', [{ type: 'A', data: { late: true }, metadata: meta }]);
-        const { rows: held } = await store.pool.query(READ_ALL_SQL, [20_001, 10]);
+        const { rows: held } = await store.pool.query(READ_ALL_SQL, [20_001, 10, null]);
         expect(held).toEqual([{ position: 20_001, safe: false, id: null, stream_id: null, stream_version: null, type: null, schema_version: null, data: null, metadata: null, effective_on: null, recorded_us: null }]);
         expect(await settled(() => store.readAll({ fromPosition: 20_000 }), 1)).toEqual([expect.objectContaining({ position: 20_000 })]);
         await other.query('commit');

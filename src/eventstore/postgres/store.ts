@@ -3,6 +3,7 @@ import pg from 'pg';
 import { upcastData, currentSchemaVersion, type EventSchemas } from '../../domain/shared/schema.js';
 import {
   isoFromMicros,
+  METADATA_NOT_READ,
   READ_ALL_MAX,
   WrongExpectedVersion,
   type AppendResult,
@@ -67,10 +68,11 @@ const EVENT_COLUMNS = READ_COLUMNS.map(([expression, name]) => (expression === n
  * comes without its content: readAll stops before it and reads it again later, and under load the
  * events appended while the last batch was applied are most of what a read finds, often several reads in
  * a row (any transaction in progress anywhere holds them back); sending their documents each time made
- * PostgreSQL write and the service parse every event several times over.
+ * PostgreSQL write and the service parse every event several times over. $3: the types whose metadata is
+ * read (ReadAllOptions.metadataOf), null for all.
  */
 export const READ_ALL_SQL = `select position, safe, ${READ_COLUMNS.filter(([, name]) => name !== 'position')
-  .map(([expression, name]) => `case when safe then ${expression} end as ${name}`)
+  .map(([expression, name]) => `case when safe${name === 'metadata' ? ' and ($3::text[] is null or type = any($3::text[]))' : ''} then ${expression} end as ${name}`)
   .join(', ')}
   from (select e.*, (e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) or e.tx_id >= pg_snapshot_xmax(pg_current_snapshot())) as safe
           from events e where e.position >= $1 order by e.position limit $2) as e
@@ -453,7 +455,7 @@ export class PostgresEventStore implements EventStore {
     const from = options.fromPosition ?? 1;
     const limit = Math.min(options.limit ?? 1000, READ_ALL_MAX);
     const { rows } = await this.pool.query<EventRow & { safe: boolean }>(
-      { name: 'read-all', text: READ_ALL_SQL, values: [from, limit] },
+      { name: 'read-all', text: READ_ALL_SQL, values: [from, limit, options.metadataOf ?? null] },
     );
     const out: RecordedEvent[] = [];
     for (const row of rows) {
@@ -517,7 +519,7 @@ export class PostgresEventStore implements EventStore {
       type: row.type,
       schemaVersion: this.schemas[row.type]?.version ?? row.schema_version,
       data: upcastData(this.schemas, row.type, row.schema_version, row.data),
-      metadata: row.metadata,
+      metadata: row.metadata ?? METADATA_NOT_READ, // stored metadata is never null: null is metadata not read
       effectiveOn: row.effective_on,
       recordedAt: isoFromMicros(row.recorded_us),
       recordedAtMicros: row.recorded_us,
