@@ -33,11 +33,11 @@ export const ledgerProjection: Projection = {
       for (const [key, data] of entries.facts) rows.put(LedgerFactRow, { key, data });
       for (let i = 0; i < entries.legs.length; i++) {
         const l = entries.legs[i];
-        postings.push(event.position, i, event.type, event.recordedAtMicros, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount.toString());
+        postings.push(event.position, i, event.type, event.recordedAtMicros, l.programmeId, l.book, l.kind, l.account, l.counterAccount, l.municipalityId, l.amount);
       }
       for (let i = 0; i < entries.impact.length; i++) {
         const x = entries.impact[i];
-        impact.push(event.position, i, event.type, event.recordedAtMicros, x.programmeId, x.field, x.delta.toString(), x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
+        impact.push(event.position, i, event.type, event.recordedAtMicros, x.programmeId, x.field, x.delta, x.municipalityId, x.oblast, x.priority, x.entityId ?? '');
       }
       const p = entries.programme;
       if (p) programmes.push(p.id, p.currency, p.donorId, p.donorName, p.title, event.position, event.recordedAtMicros);

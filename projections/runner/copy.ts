@@ -11,7 +11,7 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
  *
  * `values` holds the rows column by column, by property name; columns left out are null. Values are as
  * rows hold them: strings, numbers, Dates or ISO strings for timestamps (or a number of microseconds since
- * 1970), decimal strings for numeric, anything JSON for jsonb; null or undefined for NULL.
+ * 1970), decimal strings or bigints for numeric, anything JSON for jsonb; null or undefined for NULL.
  */
 export async function copyRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, values: { [P in keyof T]?: readonly unknown[] }): Promise<void> {
   const metadata = em.connection.getMetadata(entity);
@@ -104,7 +104,10 @@ const ENCODERS: Record<string, Encoder> = {
     },
   },
   numeric: {
+    // A bigint past the safe integers goes as its text (which `most` below sizes).
+    prepare: (value) => (typeof value === 'bigint' && (value < MIN_SAFE || value > MAX_SAFE) ? String(value) : value),
     write: (buffer, at, value) => {
+      if (typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE) return safeIntegerNumeric(buffer, at, Number(value));
       const digits = numericDigits(String(value));
       buffer.writeInt32BE(8 + 2 * digits.base10000.length, at);
       at = buffer.writeInt16BE(digits.base10000.length, at + 4);
@@ -116,6 +119,29 @@ const ENCODERS: Record<string, Encoder> = {
     },
   },
 };
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** The base-10000 digits of a safe integer, least significant first (at most four). */
+const scratchDigits = new Array<number>(4);
+
+/**
+ * A safe integer as a numeric field (as `numericDigits` lays it out, without making its text or arrays:
+ * amounts in minor units, most of what the ledger writes, come this way, several per event).
+ */
+function safeIntegerNumeric(buffer: Buffer, at: number, n: number): number {
+  let count = 0;
+  for (let m = Math.abs(n); m > 0; m = Math.floor(m / 10000)) scratchDigits[count++] = m % 10000;
+  let lowest = 0; // trailing zero digits are left out
+  while (lowest < count && scratchDigits[lowest] === 0) lowest++;
+  buffer.writeInt32BE(8 + 2 * (count - lowest), at);
+  at = buffer.writeInt16BE(count - lowest, at + 4);
+  at = buffer.writeInt16BE(Math.max(count - 1, 0), at); // weight
+  at = buffer.writeUInt16BE(n < 0 ? 0x4000 : 0, at);
+  at = buffer.writeInt16BE(0, at); // scale
+  for (let i = count - 1; i >= lowest; i--) at = buffer.writeInt16BE(scratchDigits[i], at);
+  return at;
+}
 
 /**
  * A decimal string in PostgreSQL's numeric layout: base-10000 digits without leading or trailing zero

@@ -71,6 +71,14 @@ for (const target of testTargets()) {
       expect((await dataSource.query(`select count(*)::int as n from copy_probe`))[0].n).toBe(rows.length);
     });
 
+    it('takes bigints for a numeric, safe integers or not, as their decimal text gives', async () => {
+      const amounts = [0n, 1n, -1n, 10_000n, -120_000n, 99_990_000n, 9_007_199_254_740_991n, -9_007_199_254_740_991n, 9_007_199_254_740_992n, -(10n ** 40n) - 7n];
+      const ids = amounts.map((_, i) => `bigint-${i}`);
+      await dataSource.transaction((em) => copyRows(em, ProbeRow, { id: ids, amount: amounts }));
+      const rows: { id: string; amount: string }[] = await dataSource.query(`select id, amount::text as amount from copy_probe where id like 'bigint-%'`);
+      expect(new Map(rows.map((r) => [r.id, r.amount]))).toEqual(new Map(ids.map((id, i) => [id, amounts[i].toString()])));
+    });
+
     it('takes microseconds since 1970 for a time, exactly', async () => {
       await dataSource.transaction(async (em) => {
         await copyRows(em, ProbeRow, { id: ['micro'], at: [1_700_000_000_123_456] });
