@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { boundHeapGrowth } from '../../src/config/heap.js';
+import { boundHeapGrowth, SERVICE_NODE_FLAGS } from '../../src/config/heap.js';
 import type { RebuildPhases } from '../../projections/runner/runner.js';
 
 /**
@@ -70,7 +70,8 @@ export class ServiceProcess {
     const child = fork(entry, ['--serve'], {
       // Development mode with its own DATA_DIR: keys the service needs and the bench does not set are made there.
       env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: jwtSecret, NODE_ENV: 'development', LOG_LEVEL: 'error', PORT: '0', HOST: '127.0.0.1' },
-      execArgv: ['--enable-source-maps', '--expose-gc', ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+      // As the service runs (SERVICE_NODE_FLAGS), able to force a collection (the heap figures); SERVICE_NODE_ARGS adds more.
+      execArgv: [...SERVICE_NODE_FLAGS, '--expose-gc', ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {
