@@ -104,11 +104,14 @@ const ENCODERS: Record<string, Encoder> = {
     },
   },
   numeric: {
-    // A bigint past the safe integers goes as its text (which `most` below sizes).
+    // A bigint past the safe integers goes as its text (which `most` below sizes), so `write` sees safe ones only.
     prepare: (value) => (typeof value === 'bigint' && (value < MIN_SAFE || value > MAX_SAFE) ? String(value) : value),
     write: (buffer, at, value) => {
-      if (typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE) return safeIntegerNumeric(buffer, at, Number(value));
-      const digits = numericDigits(String(value));
+      if (typeof value === 'bigint') return safeIntegerNumeric(buffer, at, Number(value));
+      const text = String(value);
+      // The common case, amounts in minor units: an integer of up to 15 digits, done with arithmetic.
+      if (/^-?\d{1,15}$/.test(text)) return safeIntegerNumeric(buffer, at, Number(text));
+      const digits = numericDigits(text);
       buffer.writeInt32BE(8 + 2 * digits.base10000.length, at);
       at = buffer.writeInt16BE(digits.base10000.length, at + 4);
       at = buffer.writeInt16BE(digits.weight, at);
@@ -126,8 +129,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const scratchDigits = new Array<number>(4);
 
 /**
- * A safe integer as a numeric field (as `numericDigits` lays it out, without making its text or arrays:
- * amounts in minor units, most of what the ledger writes, come this way, several per event).
+ * A safe integer as a numeric field (as `numericDigits` lays it out, without making arrays: amounts in minor
+ * units, most of what the ledger writes, come this way, several per event).
  */
 function safeIntegerNumeric(buffer: Buffer, at: number, n: number): number {
   let count = 0;
@@ -148,18 +151,6 @@ function safeIntegerNumeric(buffer: Buffer, at: number, n: number): number {
  * digits, the weight (power of 10000) of the first one, and the display scale (digits after the point).
  */
 export function numericDigits(text: string): { negative: boolean; weight: number; scale: number; base10000: number[] } {
-  if (/^-?\d{1,15}$/.test(text)) {
-    // The common case, amounts in minor units: an integer of up to 15 digits, done with arithmetic.
-    let n = Math.abs(Number(text));
-    const base10000: number[] = [];
-    while (n > 0) {
-      base10000.unshift(n % 10000);
-      n = Math.floor(n / 10000);
-    }
-    const weight = base10000.length - 1;
-    while (base10000.length > 0 && base10000[base10000.length - 1] === 0) base10000.pop();
-    return { negative: text.startsWith('-') && base10000.length > 0, weight: Math.max(weight, 0), scale: 0, base10000 };
-  }
   const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
   if (!match || match[2] + (match[3] ?? '') === '') throw new RangeError(`copyRows: not a decimal: ${text}`);
   const whole = match[2].replace(/^0+/, '');
