@@ -795,39 +795,56 @@ export class ProjectionRunner {
     return this.applyBatch(active, events);
   }
 
-  /** Applies events (in position order) to the members and stores their checkpoints, in one transaction. */
+  /**
+   * Applies events (in position order) to the members and stores their checkpoints, in one transaction. Its
+   * statements are few and shared, as this runs for every live batch: one locks every member's checkpoint row,
+   * one stores every checkpoint that moved, and a member pays for a savepoint (taken in the same round trip as
+   * its search path) only when some event of the batch is for it. A member without any advances with the rest.
+   */
   private async applyBatch(active: Member[], events: RecordedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const last = events[events.length - 1].position;
     const advanced: [Member, number][] = [];
     await this.dataSource.transaction(async (em) => {
+      // Row locks, taken in one order by every runner: one at a time applies a given generation; the stored
+      // checkpoint is the truth.
+      const locked: { name: string; generation: number; checkpoint: string | number }[] = await em.query(
+        `select g.name, g.generation, g.checkpoint from public.projection_generations g
+           join unnest($1::text[], $2::int[]) as m(name, generation) on g.name = m.name and g.generation = m.generation
+          order by g.name, g.generation for update of g`,
+        [active.map((m) => m.projection.name), active.map((m) => m.generation)],
+      );
+      const storedOf = new Map(locked.map((row) => [`${row.name}/${row.generation}`, Number(row.checkpoint)]));
       for (const member of active) {
-        const key = [member.projection.name, member.generation];
-        // Row lock: one runner at a time applies a given generation; the stored checkpoint is the truth.
-        const [row] = await em.query(`select checkpoint from public.projection_generations where name = $1 and generation = $2 for update`, key);
-        const stored = Number(row?.checkpoint ?? 0);
+        const stored = storedOf.get(`${member.projection.name}/${member.generation}`) ?? 0;
         const relevant = events.filter((e) => e.position > stored && member.handles.has(e.type));
-        await em.query('savepoint member');
-        try {
-          if (relevant.length > 0) {
-            await em.query(`set local search_path to ${schemaOf(member.projection.name, member.generation)}, public`);
+        if (relevant.length > 0) {
+          await em.query(`savepoint member; set local search_path to ${schemaOf(member.projection.name, member.generation)}, public`);
+          try {
             const rows = new RowCache(this.dataSource);
             await member.projection.apply(relevant, { em, rows });
             await rows.flush(em);
+            await em.query('release savepoint member');
+          } catch (error) {
+            await em.query('rollback to savepoint member');
+            const message = `event at position ${relevant[0]?.position ?? '?'} failed: ${(error as Error).message}`;
+            await em.query(`update public.projection_generations set error = $3, status = 'failed' where name = $1 and generation = $2`, [member.projection.name, member.generation, message]);
+            member.failed = message;
+            member.failedAt = Date.now();
+            this.options.onError?.(member.projection.name, error);
+            continue;
           }
-          await em.query(`update public.projection_generations set checkpoint = $3 where name = $1 and generation = $2`, [...key, Math.max(stored, last)]);
-          await em.query('release savepoint member');
-          advanced.push([member, Math.max(stored, last)]);
-        } catch (error) {
-          await em.query('rollback to savepoint member');
-          const message = `event at position ${relevant[0]?.position ?? '?'} failed: ${(error as Error).message}`;
-          await em.query(`update public.projection_generations set error = $3, status = 'failed' where name = $1 and generation = $2`, [...key, message]);
-          member.failed = message;
-          member.failedAt = Date.now();
-          this.options.onError?.(member.projection.name, error);
         }
+        advanced.push([member, Math.max(stored, last)]);
       }
-      await em.query(`set local search_path to public`);
+      if (advanced.length > 0) {
+        await em.query(
+          `update public.projection_generations g set checkpoint = m.checkpoint
+             from unnest($1::text[], $2::int[], $3::bigint[]) as m(name, generation, checkpoint)
+            where g.name = m.name and g.generation = m.generation`,
+          [advanced.map(([m]) => m.projection.name), advanced.map(([m]) => m.generation), advanced.map(([, checkpoint]) => checkpoint)],
+        );
+      }
     });
     for (const [member, checkpoint] of advanced) member.checkpoint = checkpoint;
     this.changes.emit('checkpoint');
