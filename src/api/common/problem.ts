@@ -1,4 +1,5 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger, type ValidationPipe, type ValidationError } from '@nestjs/common';
+import { LedgerValidationPipe } from './validation.js';
 import type { FastifyReply } from 'fastify';
 import { AlreadyExists, InvalidValue, NotFound, RuleViolation } from '../../domain/shared/errors.js';
 import { WrongExpectedVersion } from '../../eventstore/port.js';
@@ -93,7 +94,7 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
 
 /** Rejects unknown fields, wrong types and missing fields with 400 and the list of what is wrong. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
