@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { RecordedEvent } from '../eventstore/port.js';
+import { canonicalJson } from './canonical-json.js';
 
 /**
  * The event hash chain: every event's hash covers the event and the hash before it, so changing, removing,
@@ -63,7 +63,7 @@ export function canonicalEventBody(event: HashedEvent): string {
   };
   // `data: undefined` would vanish from the JSON: refuse it rather than hash an event without its data.
   if (body.data === undefined || body.metadata === undefined) throw new TypeError(`event at position ${event.position} has no data or metadata`);
-  const text = canonicalize(body);
+  const text = canonicalJson(body);
   if (text === undefined) throw new TypeError('event cannot be serialised');
   return text;
 }

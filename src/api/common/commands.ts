@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import canonicalize from 'canonicalize';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/shared/decider.js';
 import type { EventStore } from '../../eventstore/port.js';
+import { canonicalJson } from '../../audit/canonical-json.js';
 import { IdempotencyKeyTaken } from '../../eventstore/postgres/store.js';
 import type { CommandContext, CommandResult } from '../../write/command-bus.js';
 import { Metrics } from '../ops/metrics.js';
@@ -57,7 +57,7 @@ export class CommandExecutor {
     }
     const scope = actor.id;
     const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalize(request.body ?? null) ?? ''}`)
+      .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null) ?? ''}`)
       .digest('hex');
     const replayed = await this.replay(req, scope, keyHeader, requestHash);
     if (replayed) return replayed;
