@@ -753,6 +753,10 @@ export class ProjectionRunner {
     const pollIntervalMs = this.options.pollIntervalMs ?? 200;
     // The last wait ended because of an append (an empty read after it means the log is held back).
     let woken = false;
+    // Since the log was last found held back, and until a read finds something: the longest wait for an
+    // append before reading again, doubling from HELD_BACK_PAUSE_MS up to the poll interval. What a
+    // transaction held back is then read soon after it ends, also when no append comes to wake the runner.
+    let retryMs = 0;
     while (!this.stopped) {
       let read = 0;
       try {
@@ -770,13 +774,16 @@ export class ProjectionRunner {
       // A wake is spent by the read after it: held back only if that read found nothing.
       const heldBack = woken && read === 0;
       woken = false;
+      if (read > 0) retryMs = 0;
       if (read > 0 || this.stopped) continue;
       if (heldBack) {
+        retryMs = Math.max(retryMs, HELD_BACK_PAUSE_MS);
         await new Promise((r) => setTimeout(r, HELD_BACK_PAUSE_MS));
         continue;
       }
+      retryMs = Math.min(retryMs * 2, pollIntervalMs);
       woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), pollIntervalMs);
+        const timer = setTimeout(() => resolve(false), retryMs || pollIntervalMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve(true);

@@ -244,6 +244,9 @@ export class ChainSequencer {
     const every = this.options.checkpointIntervalMs ?? 60_000;
     // The last wait ended because of an append.
     let woken = false;
+    // Since the log was last found held back, and until a round chains something: the longest wait for an
+    // append, doubling from HELD_BACK_PAUSE_MS up to the poll interval (as the projection runner does).
+    let retryMs = 0;
     while (this.running) {
       this.notified = false;
       const size = this.size;
@@ -260,17 +263,20 @@ export class ChainSequencer {
         this.options.onError?.(error);
       }
       if (!this.running) break;
+      if (this.size > size) retryMs = 0;
       if (!this.failure && this.size === size && (woken || this.notified)) {
         // Appends woke this round or came in during it, and it chained nothing: what they wrote is held
         // back by a transaction still running. Look again after a pause rather than at the next append.
         woken = false;
+        retryMs = Math.max(retryMs, HELD_BACK_PAUSE_MS);
         await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
         continue;
       }
       woken = false;
       if (this.notified && !this.failure) continue;
+      retryMs = Math.min(retryMs * 2, poll);
       woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), poll);
+        const timer = setTimeout(() => resolve(false), retryMs || poll);
         this.wake = () => {
           clearTimeout(timer);
           resolve(true);
