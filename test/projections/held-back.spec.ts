@@ -98,6 +98,25 @@ async function municipalitiesRunner(pollIntervalMs: number) {
   return { url, store, dataSource, runner, close };
 }
 
+/** The hash chain on a fresh database, not started yet; `close` stops it and closes its connections. */
+async function chainFollower(pollIntervalMs: number) {
+  const url = await freshDatabase(target.url);
+  const store = await PostgresEventStore.connect(url, { poolSize: 4 });
+  const sequencer = new ChainSequencer(store.pool, generateSigningKey(), { pollIntervalMs, watch: (listener) => store.watch(listener) });
+  const close = async () => {
+    await sequencer.stop();
+    await store.close();
+  };
+  return { url, store, sequencer, close };
+}
+
+/** The chain's size once it holds `size` events, or after 10 s. */
+async function chainedSize(sequencer: ChainSequencer, size: number): Promise<number> {
+  const until = Date.now() + 10_000;
+  while (sequencer.size < size && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  return sequencer.size;
+}
+
 describe('followers of the log held back by a running transaction', () => {
   it('the projection runner reads again at most about twice per pause, and misses nothing', async () => {
     const { url, store, dataSource, runner, close } = await municipalitiesRunner(60_000);
@@ -141,9 +160,7 @@ describe('followers of the log held back by a running transaction', () => {
   });
 
   it('the hash chain reads again at most about once per pause, and chains everything', async () => {
-    const url = await freshDatabase(target.url);
-    const store = await PostgresEventStore.connect(url, { poolSize: 4 });
-    const sequencer = new ChainSequencer(store.pool, generateSigningKey(), { pollIntervalMs: 60_000, watch: (listener) => store.watch(listener) });
+    const { url, store, sequencer, close } = await chainFollower(60_000);
     const counter = counted(sequencer.log);
     try {
       await sequencer.start();
@@ -151,12 +168,9 @@ describe('followers of the log held back by a running transaction', () => {
       expect(reads * HELD_BACK_PAUSE_MS).toBeLessThanOrEqual(3 * ms + 50);
       // Once the transaction ends, everything is chained: found at the next append (here) or the next poll.
       await register(store, 'c-after');
-      const until = Date.now() + 10_000;
-      while (sequencer.size < 151 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(sequencer.size).toBe(151);
+      expect(await chainedSize(sequencer, 151)).toBe(151);
     } finally {
-      await sequencer.stop();
-      await store.close();
+      await close();
     }
   });
 
@@ -174,18 +188,13 @@ describe('followers of the log held back by a running transaction', () => {
   });
 
   it('so does the hash chain', async () => {
-    const url = await freshDatabase(target.url);
-    const store = await PostgresEventStore.connect(url, { poolSize: 4 });
-    const sequencer = new ChainSequencer(store.pool, generateSigningKey(), { pollIntervalMs: 60_000, watch: (listener) => store.watch(listener) });
+    const { url, store, sequencer, close } = await chainFollower(60_000);
     try {
       await sequencer.start();
       await appendWhileHeldBack(url, store, counted(sequencer.log), 'r', 5, 300);
-      const until = Date.now() + 10_000;
-      while (sequencer.size < 5 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(sequencer.size).toBe(5);
+      expect(await chainedSize(sequencer, 5)).toBe(5);
     } finally {
-      await sequencer.stop();
-      await store.close();
+      await close();
     }
   });
 });
