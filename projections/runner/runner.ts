@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { HELD_BACK_PAUSE_MS, READ_ALL_MAX, type EventStore, type RecordedEvent } from '../../src/eventstore/port.js';
+import { FollowerPacing, READ_ALL_MAX, type EventStore, type RecordedEvent } from '../../src/eventstore/port.js';
 import type { Projection } from './projection.js';
 import { RowCache } from './rows.js';
 
@@ -750,13 +750,9 @@ export class ProjectionRunner {
   private async follow(): Promise<void> {
     const unwatch = this.store.watch(() => this.wake?.());
     this.unsubscribe = async () => unwatch();
-    const pollIntervalMs = this.options.pollIntervalMs ?? 200;
+    const pacing = new FollowerPacing(this.options.pollIntervalMs ?? 200);
     // The last wait ended because of an append (an empty read after it means the log is held back).
     let woken = false;
-    // Since the log was last found held back, and until a read finds something: the longest wait for an
-    // append before reading again, doubling from HELD_BACK_PAUSE_MS up to the poll interval. What a
-    // transaction held back is then read soon after it ends, also when no append comes to wake the runner.
-    let retryMs = 0;
     while (!this.stopped) {
       let read = 0;
       try {
@@ -774,16 +770,15 @@ export class ProjectionRunner {
       // A wake is spent by the read after it: held back only if that read found nothing.
       const heldBack = woken && read === 0;
       woken = false;
-      if (read > 0) retryMs = 0;
+      if (read > 0) pacing.progressed();
       if (read > 0 || this.stopped) continue;
       if (heldBack) {
-        retryMs = Math.max(retryMs, HELD_BACK_PAUSE_MS);
-        await new Promise((r) => setTimeout(r, HELD_BACK_PAUSE_MS));
+        await pacing.heldBack();
         continue;
       }
-      retryMs = Math.min(retryMs * 2, pollIntervalMs);
+      const waitMs = pacing.nextWaitMs();
       woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), retryMs || pollIntervalMs);
+        const timer = setTimeout(() => resolve(false), waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve(true);

@@ -7,8 +7,7 @@
  * holds it to the package over random JSON values.
  */
 export function canonicalJson(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return primitive(value);
-  return composite(value, new Set());
+  return write(value, new Set());
 }
 
 /** In a /u pattern a surrogate pair is one code point: \p{Cs} matches only a surrogate standing alone. */

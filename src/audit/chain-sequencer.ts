@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { HELD_BACK_PAUSE_MS } from '../eventstore/port.js';
+import { FollowerPacing } from '../eventstore/port.js';
 import { PostgresEventStore } from '../eventstore/postgres/store.js';
 import { ChainStore, type ChainHead } from './chain-store.js';
 import { signCheckpoint, type SigningKey } from './checkpoint.js';
@@ -240,13 +240,10 @@ export class ChainSequencer {
       this.notified = true;
       this.wake?.();
     });
-    const poll = this.options.pollIntervalMs ?? 500;
+    const pacing = new FollowerPacing(this.options.pollIntervalMs ?? 500);
     const every = this.options.checkpointIntervalMs ?? 60_000;
     // The last wait ended because of an append.
     let woken = false;
-    // Since the log was last found held back, and until a round chains something: the longest wait for an
-    // append, doubling from HELD_BACK_PAUSE_MS up to the poll interval (as the projection runner does).
-    let retryMs = 0;
     while (this.running) {
       this.notified = false;
       const size = this.size;
@@ -263,20 +260,19 @@ export class ChainSequencer {
         this.options.onError?.(error);
       }
       if (!this.running) break;
-      if (this.size > size) retryMs = 0;
+      if (this.size > size) pacing.progressed();
       if (!this.failure && this.size === size && (woken || this.notified)) {
         // Appends woke this round or came in during it, and it chained nothing: what they wrote is held
         // back by a transaction still running. Look again after a pause rather than at the next append.
         woken = false;
-        retryMs = Math.max(retryMs, HELD_BACK_PAUSE_MS);
-        await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
+        await pacing.heldBack();
         continue;
       }
       woken = false;
       if (this.notified && !this.failure) continue;
-      retryMs = Math.min(retryMs * 2, poll);
+      const waitMs = pacing.nextWaitMs();
       woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), retryMs || poll);
+        const timer = setTimeout(() => resolve(false), waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve(true);

@@ -113,6 +113,35 @@ export class WrongExpectedVersion extends Error {
  */
 export const HELD_BACK_PAUSE_MS = 10;
 
+/**
+ * When a follower of the log reads again. After a read an append woke it for found nothing (held back), it
+ * pauses HELD_BACK_PAUSE_MS. Otherwise it waits for the next append, but, since the log was last found held
+ * back and until a read finds something, no longer than a wait that doubles from the pause up to the poll
+ * interval: what a transaction held back is read soon after it ends, also when no append comes to wake it.
+ */
+export class FollowerPacing {
+  private retryMs = 0;
+
+  constructor(private readonly pollIntervalMs: number) {}
+
+  /** A read found something: the next quiet wait is a whole poll interval again. */
+  progressed(): void {
+    this.retryMs = 0;
+  }
+
+  /** A read an append woke the follower for found nothing: pause before reading again. */
+  async heldBack(): Promise<void> {
+    this.retryMs = Math.max(this.retryMs, HELD_BACK_PAUSE_MS);
+    await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
+  }
+
+  /** How long to wait for an append before reading again anyway. */
+  nextWaitMs(): number {
+    this.retryMs = Math.min(this.retryMs * 2, this.pollIntervalMs);
+    return this.retryMs || this.pollIntervalMs;
+  }
+}
+
 export interface ReadAllOptions {
   /** First position to read (inclusive). Default 1. */
   fromPosition?: number;

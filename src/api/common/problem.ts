@@ -1,9 +1,9 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger, type ValidationPipe, type ValidationError } from '@nestjs/common';
-import { LedgerValidationPipe } from './validation.js';
 import type { FastifyReply } from 'fastify';
 import { AlreadyExists, InvalidValue, NotFound, RuleViolation } from '../../domain/shared/errors.js';
 import { WrongExpectedVersion } from '../../eventstore/port.js';
 import { VersionMismatch } from '../../write/errors.js';
+import { LedgerValidationPipe } from './validation.js';
 
 /** RFC 9457 problem details. */
 export interface Problem {

@@ -106,12 +106,15 @@ function propertyValid(object: object, value: unknown, rules: Grouped[string]): 
   if (!constraintsHold(object, value, rules.custom)) return false;
   if (value === undefined) return true;
   for (const m of rules.nested) {
-    if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
-      // Each item as a property of the collection with the nested rule alone (no conditions, no constraints).
-      for (const item of value instanceof Set ? Array.from(value) : value.values()) if (!nestedValid(item, m)) return false;
-    } else if (!nestedValid(value, m)) return false;
+    // A collection's items each as a property of it with the nested rule alone (no conditions, no constraints).
+    for (const item of isCollection(value) ? value.values() : [value]) if (!nestedValid(item, m)) return false;
   }
   return true;
+}
+
+/** What class-validator validates item by item (`each`, nested rules): arrays, Sets and Maps (their values). */
+function isCollection(value: unknown): value is unknown[] | Set<unknown> | Map<unknown, unknown> {
+  return Array.isArray(value) || value instanceof Set || value instanceof Map;
 }
 
 function nestedValid(value: unknown, m: ValidationMetadata): boolean {
@@ -122,18 +125,13 @@ function nestedValid(value: unknown, m: ValidationMetadata): boolean {
 function constraintsHold(object: object, value: unknown, rules: Rule[]): boolean {
   for (const { m, validators } of rules) {
     if (m.validateIf && !m.validateIf(object, value)) continue;
+    const args: ValidationArguments = { targetName: object.constructor ? object.constructor.name : (undefined as unknown as string), property: m.propertyName, object, value, constraints: m.constraints };
+    const items = m.each && isCollection(value) ? [...value.values()] : [value];
     for (const constraint of validators) {
       if (constraint.async) return false; // class-validator would await it: not this path's business
-      const args: ValidationArguments = { targetName: object.constructor ? object.constructor.name : (undefined as unknown as string), property: m.propertyName, object, value, constraints: m.constraints };
-      if (!m.each || !(Array.isArray(value) || value instanceof Set || value instanceof Map)) {
-        const verdict: unknown = constraint.instance.validate(value, args);
-        if (!verdict || typeof verdict === 'object') return false; // false, or a promise (async validation)
-        continue;
-      }
-      const items = value instanceof Map ? Array.from(value.values()) : Array.from(value as Iterable<unknown>);
       for (const item of items) {
         const verdict: unknown = constraint.instance.validate(item, args);
-        if (!verdict || typeof verdict === 'object') return false;
+        if (!verdict || typeof verdict === 'object') return false; // false, or a promise (async validation)
       }
     }
   }
