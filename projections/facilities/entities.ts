@@ -29,22 +29,22 @@ export class FacilityRow {
   @Column('text')
   title: string;
 
-  @Column('jsonb')
+  @Column('json')
   totalCost: MoneyJson;
 
-  @Column('jsonb', { nullable: true })
+  @Column('json', { nullable: true })
   exchangeRate: ExchangeRate | null;
 
-  @Column('jsonb')
+  @Column('json')
   totalCostReporting: MoneyJson;
 
   @Column('text')
   localShareRatio: string;
 
-  @Column('jsonb')
+  @Column('json')
   programmeShare: MoneyJson;
 
-  @Column('jsonb')
+  @Column('json')
   localShare: MoneyJson;
 
   @Column('text', { nullable: true })

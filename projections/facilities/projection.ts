@@ -3,6 +3,7 @@ import { FacilityRow } from './entities.js';
 
 export const facilitiesProjection = documentProjection<FacilityRow>({
   name: 'facilities',
+  version: 2, // 2: documents are json (kept as written), no longer jsonb
   entity: FacilityRow,
   documentId: (event) => (event.streamId.startsWith('facility-') ? event.streamId.slice('facility-'.length) : null),
   on: {

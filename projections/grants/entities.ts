@@ -14,7 +14,7 @@ export class CommissionRow {
   @Column('text') name: string;
   @Column('integer') quorum: number;
   /** `name` is personal data, a sealed envelope (src/domain/shared/personal.ts): the API reveals it at read time. */
-  @Column('jsonb') members: { id: string; name: PersonalText; affiliation: string }[];
+  @Column('json') members: { id: string; name: PersonalText; affiliation: string }[];
   @Column('timestamptz') constitutedAt: string;
 }
 
@@ -28,17 +28,17 @@ export class GrantCallRow {
   @Column('text') commissionId: string;
   @Column('text') title: string;
   /** As the call was opened; envelopeReporting and the totals below are in the reporting currency. */
-  @Column('jsonb') envelope: MoneyJson;
-  @Column('jsonb', { nullable: true }) exchangeRate: ExchangeRate | null;
-  @Column('jsonb') envelopeReporting: MoneyJson;
+  @Column('json') envelope: MoneyJson;
+  @Column('json', { nullable: true }) exchangeRate: ExchangeRate | null;
+  @Column('json') envelopeReporting: MoneyJson;
   @Column('text') minCoFundingRatio: string;
   @Column('text') closesOn: string;
   /** Approved grants not revoked. */
-  @Column('jsonb') approvedTotal: MoneyJson;
+  @Column('json') approvedTotal: MoneyJson;
   /** What approvals may still draw: envelope − approvedTotal. */
-  @Column('jsonb') remaining: MoneyJson;
+  @Column('json') remaining: MoneyJson;
   /** The unspent envelope given back to the programme's budget when the call closed. */
-  @Column('jsonb', { nullable: true }) released: MoneyJson | null;
+  @Column('json', { nullable: true }) released: MoneyJson | null;
   @Column('integer') applications: number;
   @Column('timestamptz') openedAt: string;
   @Column('text', { nullable: true }) closedOn: string | null;
@@ -66,32 +66,32 @@ export class ApplicationRow {
   @Index() @Column('text') grantCallId: string;
   @Index() @Column('text') programmeId: string;
   @Column('text') commissionId: string;
-  @Column('jsonb') applicant: { name: string; type: string };
+  @Column('json') applicant: { name: string; type: string };
   @Column('text') municipalityId: string;
   @Column('text') planId: string;
   @Column('text', { nullable: true }) activityId: string | null;
   @Column('text') title: string;
   @Column('text') priority: string;
   /** Amounts as given; the *Reporting ones and received/disbursed are in the reporting currency. */
-  @Column('jsonb') requested: MoneyJson;
-  @Column('jsonb') pledged: MoneyJson;
-  @Column('jsonb', { nullable: true }) exchangeRate: ExchangeRate | null;
-  @Column('jsonb') requestedReporting: MoneyJson;
-  @Column('jsonb') pledgedReporting: MoneyJson;
-  @Column('jsonb', { nullable: true }) approved: MoneyJson | null;
-  @Column('jsonb', { nullable: true }) approvedReporting: MoneyJson | null;
+  @Column('json') requested: MoneyJson;
+  @Column('json') pledged: MoneyJson;
+  @Column('json', { nullable: true }) exchangeRate: ExchangeRate | null;
+  @Column('json') requestedReporting: MoneyJson;
+  @Column('json') pledgedReporting: MoneyJson;
+  @Column('json', { nullable: true }) approved: MoneyJson | null;
+  @Column('json', { nullable: true }) approvedReporting: MoneyJson | null;
   /** Co-funding received on this grant. */
-  @Column('jsonb') received: MoneyJson;
+  @Column('json') received: MoneyJson;
   /** Disbursements paid on this grant. */
-  @Column('jsonb') disbursed: MoneyJson;
-  @Column('jsonb') recusedMembers: { memberId: string; reason: string; declaredAt: string }[];
-  @Column('jsonb') scores: { memberId: string; score: number; comment: string | null; scoredAt: string }[];
-  @Column('jsonb', { nullable: true }) decision: DecisionView | null;
-  @Column('jsonb', { nullable: true }) revocation: { reason: string; minutesRef: string; revokedBy: string; revokedAt: string } | null;
+  @Column('json') disbursed: MoneyJson;
+  @Column('json') recusedMembers: { memberId: string; reason: string; declaredAt: string }[];
+  @Column('json') scores: { memberId: string; score: number; comment: string | null; scoredAt: string }[];
+  @Column('json', { nullable: true }) decision: DecisionView | null;
+  @Column('json', { nullable: true }) revocation: { reason: string; minutesRef: string; revokedBy: string; revokedAt: string } | null;
   @Column('text') submittedOn: string;
   @Column('timestamptz') submittedAt: string;
   /** Personal data, sealed envelopes (src/domain/shared/personal.ts): the API reveals them at read time. */
-  @Column('jsonb', { nullable: true }) contactPerson: ContactPerson | null;
+  @Column('json', { nullable: true }) contactPerson: ContactPerson | null;
 }
 
 @Entity('disbursements')
@@ -101,10 +101,10 @@ export class DisbursementRow {
   /** requested | approved | paid | cancelled */
   @Column('text') status: string;
   @Index() @Column('text') programmeId: string;
-  @Column('jsonb') target: { kind: string; id: string };
-  @Column('jsonb') amount: MoneyJson;
-  @Column('jsonb', { nullable: true }) exchangeRate: ExchangeRate | null;
-  @Column('jsonb') amountReporting: MoneyJson;
+  @Column('json') target: { kind: string; id: string };
+  @Column('json') amount: MoneyJson;
+  @Column('json', { nullable: true }) exchangeRate: ExchangeRate | null;
+  @Column('json') amountReporting: MoneyJson;
   @Column('text') purpose: string;
   @Column('text') requestedBy: string;
   @Column('timestamptz') requestedAt: string;
@@ -124,10 +124,10 @@ export class CoFundingRow {
   @Column('integer') version: number;
   @Column('text') status: string;
   @Index() @Column('text') programmeId: string;
-  @Column('jsonb') target: { kind: string; id: string };
-  @Column('jsonb') amount: MoneyJson;
-  @Column('jsonb', { nullable: true }) exchangeRate: ExchangeRate | null;
-  @Column('jsonb') amountReporting: MoneyJson;
+  @Column('json') target: { kind: string; id: string };
+  @Column('json') amount: MoneyJson;
+  @Column('json', { nullable: true }) exchangeRate: ExchangeRate | null;
+  @Column('json') amountReporting: MoneyJson;
   @Column('text') source: string;
   @Column('text') evidenceRef: string;
   @Column('text') receivedOn: string;

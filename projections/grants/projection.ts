@@ -182,6 +182,7 @@ function tally(votes: { vote: string }[]): { for: number; against: number; absta
 
 export const grantsProjection: Projection = {
   name: 'grants',
+  version: 2, // 2: documents are json (kept as written), no longer jsonb
   entities: [CommissionRow, GrantCallRow, ApplicationRow, DisbursementRow, CoFundingRow],
   handles: Object.keys(on),
   async apply(events, batch) {

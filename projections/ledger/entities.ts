@@ -9,7 +9,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity('ledger_facts')
 export class LedgerFactRow {
   @PrimaryColumn('text') key: string;
-  @Column('jsonb') data: unknown;
+  @Column('json') data: unknown;
 }
 
 /** One row per programme: its reporting currency and donor, and when the ledger learnt of it. */

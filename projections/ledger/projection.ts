@@ -17,7 +17,7 @@ import { entriesFor, factKeysFor, LEDGER_EVENT_TYPES, type Fact } from './postin
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  version: 3,
+  version: 4, // 4: facts are json (kept as written), no longer jsonb
   entities: [LedgerFactRow, LedgerProgrammeRow, LedgerPostingRow, ImpactEntryRow],
   appendOnly: [LedgerPostingRow, ImpactEntryRow],
   handles: LEDGER_EVENT_TYPES,

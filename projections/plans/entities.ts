@@ -23,16 +23,16 @@ export class PlanRow {
   @Column('text')
   title: string;
 
-  @Column('jsonb')
+  @Column('json')
   period: { from: string; to: string };
 
-  @Column('jsonb')
+  @Column('json')
   priorities: string[];
 
-  @Column('jsonb')
+  @Column('json')
   activities: PlanActivity[];
 
-  @Column('jsonb', { nullable: true })
+  @Column('json', { nullable: true })
   endorsement: { endorsedBy: string; decisionRef: string; endorsedOn: string } | null;
 
   /** Amendments recorded so far. */
@@ -63,7 +63,7 @@ export class PlanHistoryRow {
   @Column('timestamptz')
   recordedAt: string;
 
-  @Column('jsonb')
+  @Column('json')
   actor: { id: string; roles: string[] };
 
   @Column('text', { nullable: true })
@@ -72,7 +72,7 @@ export class PlanHistoryRow {
   @Column('text', { nullable: true })
   decisionRef: string | null;
 
-  @Column('jsonb', { nullable: true })
+  @Column('json', { nullable: true })
   changes: PlanChanges | null;
 
   /**
@@ -80,6 +80,6 @@ export class PlanHistoryRow {
    * drafted one with the amendments' `changes` applied in order (applyAmendment, as the projection does):
    * a plan amended twice would otherwise be stored four times over.
    */
-  @Column('jsonb', { nullable: true })
+  @Column('json', { nullable: true })
   plan: PlanShape | null;
 }

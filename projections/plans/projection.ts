@@ -59,7 +59,8 @@ function apply(row: PlanRow | undefined, event: RecordedEvent): { row: PlanRow; 
 
 export const plansProjection: Projection = {
   name: 'plans',
-  version: 2, // 2: plan_history keeps the plan as drafted only (later versions are folded at read)
+  // 2: plan_history keeps the plan as drafted only (later versions are folded at read); 3: documents are json, no longer jsonb
+  version: 3,
   entities: [PlanRow, PlanHistoryRow],
   appendOnly: [PlanHistoryRow],
   handles: ['PlanDrafted', 'PlanEndorsed', 'PlanAmended'],

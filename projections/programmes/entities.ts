@@ -15,21 +15,21 @@ export class ProgrammeRow {
   @Column('text')
   title: string;
 
-  @Column('jsonb')
+  @Column('json')
   donor: { id: string; name: string };
 
   /** As agreed, in its own currency. */
-  @Column('jsonb')
+  @Column('json')
   budget: MoneyJson;
 
-  @Column('jsonb', { nullable: true })
+  @Column('json', { nullable: true })
   exchangeRate: ExchangeRate | null;
 
   @Column('text')
   reportingCurrency: string;
 
   /** The budget in the reporting currency. */
-  @Column('jsonb')
+  @Column('json')
   budgetReporting: MoneyJson;
 
   @Column('text')
@@ -42,19 +42,19 @@ export class ProgrammeRow {
   implementer: string | null;
 
   /** Funds received from the donor, in the reporting currency. */
-  @Column('jsonb')
+  @Column('json')
   received: MoneyJson;
 
   /** What the budget invariant counts: facility shares, open grant envelopes, grants (reporting currency). */
-  @Column('jsonb')
+  @Column('json')
   reserved: MoneyJson;
 
   /** budgetReporting − reserved: what new commitments may still take. */
-  @Column('jsonb')
+  @Column('json')
   available: MoneyJson;
 
   /** Municipalities with a plan of this programme endorsed by their council. */
-  @Column('jsonb')
+  @Column('json')
   endorsedPlans: { planId: string; municipalityId: string; endorsedOn: string }[];
 
   @Column('timestamptz')

@@ -14,6 +14,7 @@ function touch(doc: ProgrammeRow | undefined, event: RecordedEvent, change: (doc
 
 export const programmesProjection = documentProjection<ProgrammeRow>({
   name: 'programmes',
+  version: 2, // 2: documents are json (kept as written), no longer jsonb
   entity: ProgrammeRow,
   documentId: (event) => (event.streamId.startsWith('programme-') ? event.streamId.slice('programme-'.length) : null),
   on: {

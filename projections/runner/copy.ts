@@ -6,12 +6,12 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 /**
  * Inserts rows into an entity's table with COPY FROM STDIN in the binary format, on the transaction's
  * connection. PostgreSQL then writes them in bulk: for many rows several times cheaper, on both sides,
- * than INSERT ... SELECT FROM unnest(...) with array parameters or jsonb_populate_recordset (no text to
- * escape or parse, jsonb parsed once). Rows must be new: COPY has no ON CONFLICT.
+ * than INSERT ... SELECT FROM unnest(...) with array parameters or json_populate_recordset (no text to
+ * escape or parse). Rows must be new: COPY has no ON CONFLICT.
  *
  * `values` holds the rows column by column, by property name; columns left out are null. Values are as
  * rows hold them: strings, numbers, Dates or ISO strings for timestamps (or a number of microseconds since
- * 1970), decimal strings or bigints for numeric, anything JSON for jsonb; null or undefined for NULL.
+ * 1970), decimal strings or bigints for numeric, anything JSON for json and jsonb; null or undefined for NULL.
  */
 export async function copyRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, values: { [P in keyof T]?: readonly unknown[] }): Promise<void> {
   const metadata = em.connection.getMetadata(entity);
@@ -84,6 +84,8 @@ const ENCODERS: Record<string, Encoder> = {
     },
   },
   bigint: { write: (buffer, at, value) => int64(buffer, at, Number(value)) },
+  // The json format is the JSON text itself.
+  json: { prepare: (value) => JSON.stringify(value), write: text },
   // The jsonb format: a version byte (1), then the JSON text (written after the byte, not joined to it: a
   // joined string would be one more copy of every document).
   jsonb: {

@@ -54,6 +54,8 @@ type DocHandler<Doc> = (doc: Doc | undefined, event: RecordedEvent) => Doc | und
  */
 export function documentProjection<Doc extends ObjectLiteral & { id: string }>(spec: {
   name: string;
+  /** See Projection.version. */
+  version?: number;
   entity: EntityTarget<Doc> & Function;
   /** Which document an event touches (by id), named by the event's stream (one document a stream); null to skip the event. */
   documentId: (event: RecordedEvent) => string | null;
@@ -65,6 +67,7 @@ export function documentProjection<Doc extends ObjectLiteral & { id: string }>(s
 }): Projection {
   return {
     name: spec.name,
+    version: spec.version,
     entities: [spec.entity, ...(spec.extraEntities ?? [])],
     handles: Object.keys(spec.on),
     readsMetadata: spec.readsMetadata,

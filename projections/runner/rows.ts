@@ -3,7 +3,7 @@ import { copyRows } from './copy.js';
 
 /**
  * Loads the rows of an entity whose primary key (a single column) is among `keys`, as plain objects keyed
- * by property name: what TypeORM's find gives (pg already returns numbers, Dates, parsed jsonb), without
+ * by property name: what TypeORM's find gives (pg already returns numbers, Dates, parsed json), without
  * building a query and hydrating entities per row, which was a large share of a rebuild's CPU.
  */
 export async function loadRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, keys: readonly string[]): Promise<T[]> {
@@ -15,7 +15,7 @@ export async function loadRows<T extends ObjectLiteral>(em: EntityManager, entit
 
 /**
  * Writes many rows of an entity's table in one statement: the rows travel as one JSON array and
- * `jsonb_populate_recordset` turns them into the table's row type (a key left out is null). This keeps
+ * `json_populate_recordset` turns them into the table's row type (a key left out is null). This keeps
  * TypeORM's metadata (table and column names) and lets PostgreSQL do the rest. Rows are plain objects
  * keyed by property name, without bigint values. A row whose `conflictProperties` match a stored row
  * replaces it; with none given, rows are inserted (they must be new).
@@ -29,7 +29,7 @@ export async function upsertRows<T extends ObjectLiteral>(em: EntityManager, ent
   const updates = columns.filter((c) => !conflict.includes(`"${c.column}"`)).map((c) => `"${c.column}" = excluded."${c.column}"`);
   const table = `"${metadata.tableName}"`;
   const sql =
-    `insert into ${table} (${quoted}) select ${quoted} from jsonb_populate_recordset(null::${table}, $1::jsonb)` +
+    `insert into ${table} (${quoted}) select ${quoted} from json_populate_recordset(null::${table}, $1::json)` +
     (conflict.length === 0 ? '' : ` on conflict (${conflict.join(', ')}) do ${updates.length > 0 ? `update set ${updates.join(', ')}` : 'nothing'}`);
   // Where properties are named as their columns (all of ours), rows are serialised as they are.
   const renamed = columns.some((c) => c.property !== c.column);

@@ -75,6 +75,12 @@ export interface TableDiff {
 const versionOf = (projection: Projection) => projection.version ?? 1;
 
 /**
+ * A column as two generations are compared on it: json has no equality or hash of its own, so its text
+ * stands for it (the runner writes every document with JSON.stringify, so equal documents are equal text).
+ */
+const comparable = (column: string, type: string) => (type === 'json' ? `${column}::text` : column);
+
+/**
  * What reads that go to the log itself (through its own indexes, not a read model) pass for a projection's
  * name to ask how far they may read (checkpoint, waitFor): the runner's frontier, the highest checkpoint of
  * its projections. Every event up to a checkpoint came in a read that stopped before any event still held
@@ -191,6 +197,8 @@ class FillConnection {
 /** A table of a generation summed up for the comparison before a switch (see ProjectionRunner.summarize). */
 interface TableSummary {
   columns: string[];
+  /** Each column's type (as `columns`). */
+  types: string[];
   key: string[];
   rows: number;
   hash: string | null;
@@ -906,19 +914,20 @@ export class ProjectionRunner {
     const schema = schemaOf(projection.name, generation);
     const query = (sql: string, params?: unknown[]) => (em ?? this.dataSource).query(sql, params);
     const one = async (table: string): Promise<[string, TableSummary]> => {
-      const [{ columns, key }] = await query(
+      const [{ columns, types, key }] = await query(
         `select (select coalesce(array_agg(column_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as columns,
+                (select coalesce(array_agg(udt_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as types,
                 (select coalesce(array_agg(a.attname::text order by a.attname), '{}') from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
                   where c.conrelid = to_regclass(format('%I.%I', $1::text, $2::text)) and c.contype = 'p') as key`,
         [schema, table],
       );
-      if (columns.length === 0) return [table, { columns, key, rows: 0, hash: null }]; // a table an older version did not have
-      const row = `row(${(columns as string[]).map((c) => `t."${c}"`).join(', ')})`;
+      if (columns.length === 0) return [table, { columns, types, key, rows: 0, hash: null }]; // a table an older version did not have
+      const row = `row(${(columns as string[]).map((c, i) => comparable(`t."${c}"`, types[i])).join(', ')})`;
       const summed = await query(`select count(*)::int as n, coalesce(sum(hash_record_extended(${row}, 0)), 0)::text as hash from ${schema}."${table}" t`).then(
         (r: any[]) => ({ rows: r[0].n, hash: r[0].hash }),
         async () => ({ rows: (await query(`select count(*)::int as n from ${schema}."${table}"`))[0].n, hash: null }),
       );
-      return [table, { columns, key, ...summed }];
+      return [table, { columns, types, key, ...summed }];
     };
     const tables = this.tablesOf(projection);
     if (em) {
@@ -953,22 +962,26 @@ export class ProjectionRunner {
       this.tablesOf(projection).map(async (table): Promise<TableDiff> => {
         const [a, b] = [summaryBefore.get(table)!, summaryAfter.get(table)!];
         const same = { table, rowsBefore: a.rows, rowsAfter: b.rows, samplesOnlyBefore: [] as unknown[], samplesOnlyAfter: [] as unknown[] };
-        if (a.columns.join() !== b.columns.join() || a.key.join() !== b.key.join() || a.key.length === 0) {
+        if (a.columns.join() !== b.columns.join() || a.types.join() !== b.types.join() || a.key.join() !== b.key.join() || a.key.length === 0) {
           return { ...same, onlyBefore: a.rows, onlyAfter: b.rows, schemaChanged: true };
         }
         if (a.hash !== null && a.hash === b.hash && a.rows === b.rows) return { ...same, onlyBefore: 0, onlyAfter: 0, schemaChanged: false };
         const [ta, tb] = [`${schemaOf(projection.name, before)}."${table}"`, `${schemaOf(projection.name, after)}."${table}"`];
         const q = (c: string) => `"${c}"`;
-        const row = (alias: string) => `row(${a.columns.map((c) => `${alias}.${q(c)}`).join(', ')})`;
+        const row = (alias: string) => `row(${a.columns.map((c, i) => comparable(`${alias}.${q(c)}`, a.types[i])).join(', ')})`;
         const k = q(a.key[0]);
         const [counts] = await this.dataSource.query(
           `select count(*) filter (where a.${k} is not null and (b.${k} is null or ${row('a')} is distinct from ${row('b')}))::int as "onlyBefore",
                   count(*) filter (where b.${k} is not null and (a.${k} is null or ${row('a')} is distinct from ${row('b')}))::int as "onlyAfter"
              from ${ta} a full join ${tb} b on ${a.key.map((c) => `a.${q(c)} = b.${q(c)}`).join(' and ')}`,
         );
-        const cols = a.columns.map(q).join(', ');
+        // Compared as `comparable` makes them, shown as they are.
+        const compared = a.columns.map((c, i) => `${comparable(q(c), a.types[i])} as ${q(c)}`).join(', ');
+        const shown = a.columns.map((c, i) => (a.types[i] === 'json' ? `d.${q(c)}::json as ${q(c)}` : `d.${q(c)}`)).join(', ');
         const samples = async (n: number, x: string, y: string) =>
-          n === 0 ? [] : (await this.dataSource.query(`select to_jsonb(d) as row from (select ${cols} from ${x} except all select ${cols} from ${y}) d limit 10`)).map((r: any) => r.row);
+          n === 0
+            ? []
+            : (await this.dataSource.query(`select to_jsonb(s) as row from (select ${shown} from (select ${compared} from ${x} except all select ${compared} from ${y}) d limit 10) s`)).map((r: any) => r.row);
         return {
           ...same,
           onlyBefore: counts.onlyBefore,

@@ -136,11 +136,11 @@ for (const target of testTargets()) {
       expect(columns).not.toContain('scores');
       // Because json columns have no statistics target (autovacuum's ANALYZE skips them too), and not by a
       // column list, which would leave autovacuum to analyze every table again right after the switch.
-      const targets: { attname: string; jsonb: boolean; target: number | null }[] = await dataSource.query(
-        `select attname, atttypid = 'jsonb'::regtype as jsonb, attstattarget::int as target from pg_attribute where attrelid = 'rm_grants_g2.grant_applications'::regclass and attnum > 0 and not attisdropped`,
+      const targets: { attname: string; json: boolean; target: number | null }[] = await dataSource.query(
+        `select attname, atttypid = 'json'::regtype as json, attstattarget::int as target from pg_attribute where attrelid = 'rm_grants_g2.grant_applications'::regclass and attnum > 0 and not attisdropped`,
       );
-      expect(targets.filter((t) => t.jsonb).map((t) => t.attname)).toEqual(expect.arrayContaining(['scores', 'decision']));
-      for (const t of targets) expect(t.target === 0).toBe(t.jsonb);
+      expect(targets.filter((t) => t.json).map((t) => t.attname)).toEqual(expect.arrayContaining(['scores', 'decision']));
+      for (const t of targets) expect(t.target === 0).toBe(t.json);
       // Autovacuum, kept off the tables while the rebuild filled them, is theirs again.
       const unvacuumed = await dataSource.query(`select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname like 'rm\\_%\\_g2' and c.relkind = 'r' and c.reloptions is not null`);
       expect(unvacuumed).toEqual([]);
@@ -164,6 +164,33 @@ for (const target of testTargets()) {
       expect(diff).toMatchObject({ table: 'municipalities', onlyBefore: 2, onlyAfter: 1, rowsAfter: diff.rowsBefore - 1, schemaChanged: false });
       expect(diff.samplesOnlyBefore).toEqual(expect.arrayContaining([expect.objectContaining({ id, name: 'Tampered' }), expect.objectContaining({ id: 'ghost' })]));
       expect(diff.samplesOnlyAfter).toEqual([expect.objectContaining({ id, name })]);
+    });
+
+    it('compares json documents by their text, and shows them as documents', async () => {
+      const generation = async () => (await dataSource.query(`select active_generation from public.projections where name = 'grants'`))[0].active_generation;
+      const live = `rm_grants_g${await generation()}.grant_applications`;
+      const [{ id, scores }] = await dataSource.query(`select id, scores from ${live} where json_array_length(scores) > 0 order by id limit 1`);
+      const forged = [{ memberId: 'forged', score: 100, comment: null, scoredAt: '2026-01-01T00:00:00.000Z' }];
+      await dataSource.query(`update ${live} set scores = $2 where id = $1`, [id, JSON.stringify(forged)]);
+      await runner.rebuild(['grants']);
+      await runner.rebuildsSettled();
+      const report = await runner.latestRebuild('grants');
+      expect(report!.status).toBe('switched');
+      const applications = report!.diff!.find((d) => d.table === 'grant_applications')!;
+      expect(applications).toMatchObject({ onlyBefore: 1, onlyAfter: 1, schemaChanged: false });
+      expect(applications.samplesOnlyBefore).toEqual([expect.objectContaining({ id, scores: forged })]);
+      expect(applications.samplesOnlyAfter).toEqual([expect.objectContaining({ id, scores })]);
+      for (const other of report!.diff!.filter((d) => d.table !== 'grant_applications')) expect(other).toMatchObject({ onlyBefore: 0, onlyAfter: 0, schemaChanged: false });
+
+      // A column whose type changed (jsonb in an older version) is a change of the table's schema, not of every row.
+      // (The read view goes first, as a type cannot change under it; the switch puts it back.)
+      await dataSource.query(`drop view read.grant_applications`);
+      await dataSource.query(`alter table rm_grants_g${await generation()}.grant_applications alter column scores type jsonb`);
+      await runner.rebuild(['grants']);
+      await runner.rebuildsSettled();
+      const again = await runner.latestRebuild('grants');
+      expect(again!.status).toBe('switched');
+      expect(again!.diff!.find((d) => d.table === 'grant_applications')).toMatchObject({ schemaChanged: true, rowsBefore: applications.rowsAfter, rowsAfter: applications.rowsAfter });
     });
 
     it('reports a failed rebuild with the stages it reached, the live generation answering on', async () => {

@@ -128,7 +128,7 @@ for (const target of testTargets()) {
         });
       }
       expect(await stored()).toEqual([...keys.map((id, i) => row(id, i === 0 ? 3 : 2)), row('v1', 3)]);
-      const upserted = statements.filter((s) => s.sql.includes('jsonb_populate_recordset')).map((s) => JSON.parse(s.params![0] as string).map((r: DocRow) => r.id));
+      const upserted = statements.filter((s) => s.sql.includes('json_populate_recordset')).map((s) => JSON.parse(s.params![0] as string).map((r: DocRow) => r.id));
       // Many: one look-up, then only the two stored rows upserted (the rest by COPY). Few: upserted, no look-up.
       expect(upserted).toEqual([[keys[1], keys[3]], ['v1', keys[0]]]);
       expect(statements.filter((s) => s.sql.includes('as key from')).map((s) => (s.params![0] as string[]).length)).toEqual([COPY_FROM_ROWS + 2]);
