@@ -77,8 +77,10 @@ const versionOf = (projection: Projection) => projection.version ?? 1;
 /**
  * A column as two generations are compared on it: json has no equality or hash of its own, so its text
  * stands for it (the runner writes every document with JSON.stringify, so equal documents are equal text).
+ * `shown` turns what `comparable` gave back into the column's own type.
  */
 const comparable = (column: string, type: string) => (type === 'json' ? `${column}::text` : column);
+const shown = (column: string, type: string) => (type === 'json' ? `${column}::json` : column);
 
 /**
  * What reads that go to the log itself (through its own indexes, not a read model) pass for a projection's
@@ -915,10 +917,10 @@ export class ProjectionRunner {
     const query = (sql: string, params?: unknown[]) => (em ?? this.dataSource).query(sql, params);
     const one = async (table: string): Promise<[string, TableSummary]> => {
       const [{ columns, types, key }] = await query(
-        `select (select coalesce(array_agg(column_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as columns,
-                (select coalesce(array_agg(udt_name::text order by column_name), '{}') from information_schema.columns where table_schema = $1 and table_name = $2) as types,
+        `select coalesce(array_agg(column_name::text order by column_name), '{}') as columns, coalesce(array_agg(udt_name::text order by column_name), '{}') as types,
                 (select coalesce(array_agg(a.attname::text order by a.attname), '{}') from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
-                  where c.conrelid = to_regclass(format('%I.%I', $1::text, $2::text)) and c.contype = 'p') as key`,
+                  where c.conrelid = to_regclass(format('%I.%I', $1::text, $2::text)) and c.contype = 'p') as key
+           from information_schema.columns where table_schema = $1 and table_name = $2`,
         [schema, table],
       );
       if (columns.length === 0) return [table, { columns, types, key, rows: 0, hash: null }]; // a table an older version did not have
@@ -977,11 +979,11 @@ export class ProjectionRunner {
         );
         // Compared as `comparable` makes them, shown as they are.
         const compared = a.columns.map((c, i) => `${comparable(q(c), a.types[i])} as ${q(c)}`).join(', ');
-        const shown = a.columns.map((c, i) => (a.types[i] === 'json' ? `d.${q(c)}::json as ${q(c)}` : `d.${q(c)}`)).join(', ');
+        const asStored = a.columns.map((c, i) => `${shown(`d.${q(c)}`, a.types[i])} as ${q(c)}`).join(', ');
         const samples = async (n: number, x: string, y: string) =>
           n === 0
             ? []
-            : (await this.dataSource.query(`select to_jsonb(s) as row from (select ${shown} from (select ${compared} from ${x} except all select ${compared} from ${y}) d limit 10) s`)).map((r: any) => r.row);
+            : (await this.dataSource.query(`select to_jsonb(s) as row from (select ${asStored} from (select ${compared} from ${x} except all select ${compared} from ${y}) d limit 10) s`)).map((r: any) => r.row);
         return {
           ...same,
           onlyBefore: counts.onlyBefore,
