@@ -48,9 +48,9 @@ export interface RebuildReport {
 /**
  * Where a rebuild's time went, as seconds from its start at which each stage ended:
  * - `filled`: the generation has applied the log as it stood (the read shared with the rest of the group);
- * - `indexed`: the rows it kept are written, deferred indexes built, tables analyzed;
+ * - `indexed`: the rows it kept are written, deferred indexes built;
  * - `caughtUp`: old and new generation brought to the same position;
- * - `compared`: the two generations compared (the diff);
+ * - `compared`: the two generations compared (the diff), the new one's statistics taken;
  * - `switched`: the views point at the new generation.
  */
 export interface RebuildPhases {
@@ -557,13 +557,7 @@ export class ProjectionRunner {
       const [early, late] = [restore.filter((d) => appendOnly.has(d.table)), restore.filter((d) => !appendOnly.has(d.table))];
       await Promise.all([this.finishFill(member), this.twoAtATime(early.map((d) => d.statement))]);
       await this.twoAtATime(late.map((d) => d.statement));
-      // Statistics for the planner before the tables answer reads (autovacuum would take a while, or never
-      // come where it is off): reports right after the switch are planned on what the tables hold. A plain
-      // ANALYZE (json columns have no statistics target) also tells autovacuum the tables need no other.
-      const tables = this.tablesOf(member.projection).map((table) => `${schemaOf(member.projection.name, member.generation)}."${table}"`);
-      await this.twoAtATime(tables.map((table) => `analyze ${table}`));
-      for (const table of tables) await this.dataSource.query(`alter table ${table} reset (autovacuum_enabled)`);
-      this.reached(member, 'indexed');
+      this.reached(member, 'indexed'); // statistics come once the comparison has said which tables are equal (`settleStatistics`)
     } catch (error) {
       await this.fail(member, error);
     }
@@ -683,6 +677,7 @@ export class ProjectionRunner {
           this.summarize(member.projection, member.generation),
         ]);
         const diff = await this.diff(member.projection, old.generation, member.generation, before, after);
+        await this.settleStatistics(member.projection, old.generation, member.generation, diff);
         this.reached(member, 'compared');
         this.reached(member, 'switched');
         const { startedAt, phases } = member.rebuild!;
@@ -867,8 +862,8 @@ export class ProjectionRunner {
    * A generation's schema, tables and indexes. Its json and jsonb columns get no statistics (no plan uses
    * them, and they cost most of an ANALYZE: every sampled document detoasted and hashed, 2.2 s instead of
    * 0.4 s for the applications of a 1M-event ledger), so a plain ANALYZE, ours or autovacuum's, skips them.
-   * A generation made `forRebuild` is left out of autovacuum until the rebuild has filled and analyzed it
-   * (see `fill`): vacuuming a table that grows by thousands of rows a second is work done again later.
+   * A generation made `forRebuild` is left out of autovacuum until the rebuild has filled it and given it
+   * statistics (see `settleStatistics`): vacuuming a table that grows by thousands of rows a second is work done again later.
    */
   private async createGeneration(projection: Projection, generation: number, forRebuild = false): Promise<void> {
     const schema = schemaOf(projection.name, generation);
@@ -994,5 +989,78 @@ export class ProjectionRunner {
         };
       }),
     );
+  }
+
+  /**
+   * Statistics for the planner before the new generation answers reads (autovacuum would take a while, or
+   * never come where it is off): reports right after the switch are planned on what the tables hold. A table
+   * the comparison found equal to the old generation's, row for row, takes the old table's statistics where
+   * those are fresh by autovacuum's own measure (fewer rows changed since its last ANALYZE than would make
+   * autovacuum analyze it again): the same rows make the same statistics, and ANALYZE would read every page
+   * of the table again to find them (30,000 sampled rows cover these tables). Every other table is analyzed:
+   * where it differs, where the old statistics are stale or missing, and on a server that cannot import
+   * statistics (`pg_restore_attribute_stats` came with PostgreSQL 18). Then autovacuum takes the tables back;
+   * it re-samples the carried ones in the background in its own time, as it would any table that grew.
+   */
+  private async settleStatistics(projection: Projection, from: number, to: number, diff: TableDiff[]): Promise<void> {
+    const [source, target] = [schemaOf(projection.name, from), schemaOf(projection.name, to)];
+    const equal = diff.filter((d) => !d.schemaChanged && d.onlyBefore === 0 && d.onlyAfter === 0 && d.rowsBefore === d.rowsAfter);
+    const carried = equal.length > 0 && (await this.importsStatistics()) ? await this.carryStatistics(source, target, equal) : new Set<string>();
+    const tables = this.tablesOf(projection);
+    await this.twoAtATime(tables.filter((table) => !carried.has(table)).map((table) => `analyze ${target}."${table}"`));
+    for (const table of tables) await this.dataSource.query(`alter table ${target}."${table}" reset (autovacuum_enabled)`);
+  }
+
+  private statisticsImport?: Promise<boolean>;
+
+  private importsStatistics(): Promise<boolean> {
+    this.statisticsImport ??= this.dataSource
+      .query(`select to_regproc('pg_catalog.pg_restore_attribute_stats') is not null and to_regproc('pg_catalog.pg_restore_relation_stats') is not null as ok`)
+      .then(([r]: { ok: boolean }[]) => r.ok);
+    return this.statisticsImport;
+  }
+
+  /**
+   * Copies the statistics of equal tables from one generation's schema to the other's, each table whose old
+   * statistics are fresh, in one transaction; answers the tables whose statistics were all taken.
+   */
+  private async carryStatistics(source: string, target: string, equal: TableDiff[]): Promise<Set<string>> {
+    return this.dataSource.transaction(async (em) => {
+      const fresh: { table: string }[] = await em.query(
+        `select s.relname::text as table
+           from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+          where s.schemaname = $1 and s.relname = any($2::text[])
+            and coalesce(s.last_analyze, s.last_autoanalyze) is not null
+            and s.n_mod_since_analyze <= current_setting('autovacuum_analyze_threshold')::float8 + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0)
+            and (c.reltuples = 0 -- an empty table has no column statistics; otherwise every column with a statistics target has them
+                 or (select count(*) from pg_stats p where p.schemaname = s.schemaname and p.tablename = s.relname)
+                    = (select count(*) from pg_attribute a where a.attrelid = s.relid and a.attnum > 0 and not a.attisdropped and a.attstattarget is distinct from 0))`,
+        [source, equal.map((d) => d.table)],
+      );
+      if (fresh.length === 0) return new Set<string>();
+      const names = fresh.map((f) => f.table);
+      const rows = names.map((name) => equal.find((d) => d.table === name)!.rowsAfter);
+      const columns: { table: string; ok: boolean }[] = await em.query(
+        `select s.tablename::text as table, pg_restore_attribute_stats(
+                  'schemaname', $2::text, 'relname', s.tablename::text, 'attname', s.attname::text, 'inherited', s.inherited,
+                  'null_frac', s.null_frac, 'avg_width', s.avg_width, 'n_distinct', s.n_distinct,
+                  'most_common_vals', s.most_common_vals::text, 'most_common_freqs', s.most_common_freqs,
+                  'histogram_bounds', s.histogram_bounds::text, 'correlation', s.correlation,
+                  'most_common_elems', s.most_common_elems::text, 'most_common_elem_freqs', s.most_common_elem_freqs,
+                  'elem_count_histogram', s.elem_count_histogram, 'range_length_histogram', s.range_length_histogram::text,
+                  'range_empty_frac', s.range_empty_frac, 'range_bounds_histogram', s.range_bounds_histogram::text) as ok
+           from pg_stats s where s.schemaname = $1 and s.tablename = any($3::text[])`,
+        [source, target, names],
+      );
+      // The table's size as ANALYZE would record it: its pages as they are, its rows as the comparison counted them.
+      const relations: { table: string; ok: boolean }[] = await em.query(
+        `select t as table, pg_restore_relation_stats('schemaname', $1::text, 'relname', t,
+                  'relpages', (pg_relation_size(format('%I.%I', $1::text, t)) / current_setting('block_size')::int)::int, 'reltuples', n::real) as ok
+           from unnest($2::text[], $3::int[]) as x(t, n)`,
+        [target, names, rows],
+      );
+      const failed = new Set([...columns, ...relations].filter((r) => !r.ok).map((r) => r.table));
+      return new Set(names.filter((name) => !failed.has(name)));
+    });
   }
 }
