@@ -445,18 +445,46 @@ export class ProjectionRunner {
    */
   async rebuild(names: string[]): Promise<{ name: string; generation: number; rebuildId: number }[]> {
     for (const name of names) if (!this.projections.has(name)) throw new RangeError(`unknown projection '${name}'`);
+    // The new generations are made side by side (each a few dozen catalog statements: most of the start of a
+    // rebuild of every projection). A name already rebuilding, or being prepared by another call, joins that.
+    const answer = ({ member, reportId }: { member: Member; reportId: number }) => ({ name: member.projection.name, generation: member.generation, rebuildId: reportId });
     const started: { name: string; member: Member; reportId: number }[] = [];
-    const answers: { name: string; generation: number; rebuildId: number }[] = [];
-    for (const name of names) {
-      const running = this.rebuilding.get(name);
-      if (running) {
-        answers.push({ name, generation: running.member.generation, rebuildId: running.reportId });
-        continue;
-      }
-      const projection = this.projections.get(name)!;
-      const current = this.live.get(name)!;
-      const [{ next }] = await this.dataSource.query(`select coalesce(max(generation), 0) + 1 as next from public.projection_generations where name = $1`, [name]);
-      const generation = Number(next);
+    const settled = await Promise.allSettled(
+      names.map(async (name) => {
+        const running = this.rebuilding.get(name);
+        if (running) return answer(running);
+        const joined = this.preparing.get(name);
+        if (joined) return answer(await joined);
+        const preparing = this.prepareRebuild(name);
+        this.preparing.set(name, preparing);
+        try {
+          const prepared = await preparing;
+          started.push(prepared);
+          return answer(prepared);
+        } finally {
+          this.preparing.delete(name);
+        }
+      }),
+    );
+    if (started.length > 0) {
+      const run = this.runRebuild(started).finally(() => this.rebuildRuns.delete(run));
+      this.rebuildRuns.add(run);
+    }
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason; // the others run on
+    return settled.map((s) => (s as PromiseFulfilledResult<{ name: string; generation: number; rebuildId: number }>).value);
+  }
+
+  /** Rebuilds whose generation is being made (see `rebuild`). */
+  private readonly preparing = new Map<string, Promise<{ name: string; member: Member; reportId: number }>>();
+
+  /** A new generation of the projection, its bookkeeping, and its rebuild's report; the rebuild is then running. */
+  private async prepareRebuild(name: string): Promise<{ name: string; member: Member; reportId: number }> {
+    const projection = this.projections.get(name)!;
+    const current = this.live.get(name)!;
+    const [{ next }] = await this.dataSource.query(`select coalesce(max(generation), 0) + 1 as next from public.projection_generations where name = $1`, [name]);
+    const generation = Number(next);
+    try {
       await this.createGeneration(projection, generation, true);
       await this.dataSource.query(`insert into public.projection_generations (name, generation, status, version) values ($1, $2, 'rebuilding', $3)`, [name, generation, versionOf(projection)]);
       const [{ id }] = await this.dataSource.query(
@@ -465,14 +493,11 @@ export class ProjectionRunner {
       );
       const member: Member = { projection, generation, checkpoint: 0, handles: new Set(projection.handles) };
       this.rebuilding.set(name, { member, reportId: Number(id) });
-      started.push({ name, member, reportId: Number(id) });
-      answers.push({ name, generation, rebuildId: Number(id) });
+      return { name, member, reportId: Number(id) };
+    } catch (error) {
+      await this.abandonRebuild(name, generation, null, String((error as Error).message ?? error));
+      throw error;
     }
-    if (started.length > 0) {
-      const run = this.runRebuild(started).finally(() => this.rebuildRuns.delete(run));
-      this.rebuildRuns.add(run);
-    }
-    return answers;
   }
 
   async latestRebuild(name: string): Promise<RebuildReport | null> {

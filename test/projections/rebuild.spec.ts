@@ -259,6 +259,25 @@ for (const target of testTargets()) {
       expect(again!.diff!.find((d) => d.table === 'grant_applications')).toMatchObject({ schemaChanged: true, rowsBefore: applications.rowsAfter, rowsAfter: applications.rowsAfter });
     });
 
+    it('makes the generations of a rebuild side by side; a name asked for again, in the same call or while it is prepared, joins its rebuild', async () => {
+      const generations = async () => new Map<string, number>((await dataSource.query(`select name, max(generation)::int as g from public.projection_generations group by name`)).map((r: { name: string; g: number }) => [r.name, r.g]));
+      const before = await generations();
+      const [first, second] = await Promise.all([runner.rebuild(['programmes', 'facilities', 'programmes']), runner.rebuild(['facilities'])]);
+      expect(first[0]).toEqual(first[2]);
+      expect(second[0]).toEqual(first[1]);
+      expect(first.map((a) => [a.name, a.generation])).toEqual([['programmes', before.get('programmes')! + 1], ['facilities', before.get('facilities')! + 1], ['programmes', before.get('programmes')! + 1]]);
+      await runner.rebuildsSettled();
+      for (const name of ['programmes', 'facilities']) {
+        expect(await runner.latestRebuild(name)).toMatchObject({ status: 'switched', toGeneration: before.get(name)! + 1 });
+        expect((await generations()).get(name)).toBe(before.get(name)! + 1); // one new generation each
+      }
+      // And one report each for the new generations.
+      for (const name of ['programmes', 'facilities']) {
+        const [{ n }] = await dataSource.query(`select count(*)::int as n from public.projection_rebuilds where name = $1 and to_generation = $2`, [name, before.get(name)! + 1]);
+        expect([name, n]).toEqual([name, 1]);
+      }
+    });
+
     it('reports a failed rebuild with the stages it reached, the live generation answering on', async () => {
       await runner.stop();
       const [{ active_generation: live, checkpoint: applied }] = await dataSource.query(
