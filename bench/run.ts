@@ -57,7 +57,10 @@ const N = Number(args.events ?? (quick ? 50_000 : 1_000_000));
 const SEED = Number(args.seed);
 const P = quick
   ? { runs: 3, dbMs: 1000, httpSeconds: 3, reportSamples: 20, copyRows: 20_000, rebuildRuns: 3, sample: 3000 }
-  : { runs: 5, dbMs: 5000, httpSeconds: 10, reportSamples: 100, copyRows: 200_000, rebuildRuns: 3, sample: 20_000 };
+  : // Five rebuilds at each size: a rebuild is one long wall-clock figure with no baseline beside it, and on a
+    // shared machine the same rebuild took from 26.6 to 36.9 CPU-s of the service from one run to the next
+    // (bench/results/full-2026-12-08-2.md); a median of five stands two such runs.
+    { runs: 5, dbMs: 5000, httpSeconds: 10, reportSamples: 100, copyRows: 200_000, rebuildRuns: 5, sample: 20_000 };
 const SMALL = Math.round(N / 4);
 
 const started = Date.now();
