@@ -140,6 +140,20 @@ interface Member {
   rebuild?: { startedAt: number; phases: RebuildPhases };
 }
 
+/** A rebuild under way: the projection's name, its new generation (the member), and the id of its report. */
+interface RebuildRun {
+  name: string;
+  member: Member;
+  reportId: number;
+}
+
+/** What `rebuild` answers for each name asked for. */
+export interface RebuildStarted {
+  name: string;
+  generation: number;
+  rebuildId: number;
+}
+
 /** An index or primary key dropped while a rebuild fills a table, and the statement that builds it again. */
 interface Deferred {
   table: string;
@@ -288,7 +302,7 @@ class BatchFeed {
 export class ProjectionRunner {
   private readonly projections = new Map<string, Projection>();
   private readonly live = new Map<string, Member>();
-  private readonly rebuilding = new Map<string, { member: Member; reportId: number }>();
+  private readonly rebuilding = new Map<string, RebuildRun>();
   /** The rebuilds running (runRebuild), which `stop` waits for. */
   private readonly rebuildRuns = new Set<Promise<void>>();
   private readonly changes = new EventEmitter();
@@ -443,12 +457,12 @@ export class ProjectionRunner {
    * and new are brought to the same position, compared (the diff report is kept), and the views switch to
    * the new tables in one transaction, projection by projection, each as soon as it is ready.
    */
-  async rebuild(names: string[]): Promise<{ name: string; generation: number; rebuildId: number }[]> {
+  async rebuild(names: string[]): Promise<RebuildStarted[]> {
     for (const name of names) if (!this.projections.has(name)) throw new RangeError(`unknown projection '${name}'`);
     // The new generations are made side by side (each a few dozen catalog statements: most of the start of a
     // rebuild of every projection). A name already rebuilding, or being prepared by another call, joins that.
-    const answer = ({ member, reportId }: { member: Member; reportId: number }) => ({ name: member.projection.name, generation: member.generation, rebuildId: reportId });
-    const started: { name: string; member: Member; reportId: number }[] = [];
+    const answer = ({ name, member, reportId }: RebuildRun): RebuildStarted => ({ name, generation: member.generation, rebuildId: reportId });
+    const started: RebuildRun[] = [];
     const settled = await Promise.allSettled(
       names.map(async (name) => {
         const running = this.rebuilding.get(name);
@@ -472,14 +486,14 @@ export class ProjectionRunner {
     }
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason; // the others run on
-    return settled.map((s) => (s as PromiseFulfilledResult<{ name: string; generation: number; rebuildId: number }>).value);
+    return settled.map((s) => (s as PromiseFulfilledResult<RebuildStarted>).value);
   }
 
   /** Rebuilds whose generation is being made (see `rebuild`). */
-  private readonly preparing = new Map<string, Promise<{ name: string; member: Member; reportId: number }>>();
+  private readonly preparing = new Map<string, Promise<RebuildRun>>();
 
   /** A new generation of the projection, its bookkeeping, and its rebuild's report; the rebuild is then running. */
-  private async prepareRebuild(name: string): Promise<{ name: string; member: Member; reportId: number }> {
+  private async prepareRebuild(name: string): Promise<RebuildRun> {
     const projection = this.projections.get(name)!;
     const current = this.live.get(name)!;
     const [{ next }] = await this.dataSource.query(`select coalesce(max(generation), 0) + 1 as next from public.projection_generations where name = $1`, [name]);
@@ -492,8 +506,9 @@ export class ProjectionRunner {
         [name, current.generation, generation],
       );
       const member: Member = { projection, generation, checkpoint: 0, handles: new Set(projection.handles) };
-      this.rebuilding.set(name, { member, reportId: Number(id) });
-      return { name, member, reportId: Number(id) };
+      const run = { name, member, reportId: Number(id) };
+      this.rebuilding.set(name, run);
+      return run;
     } catch (error) {
       await this.abandonRebuild(name, generation, null, String((error as Error).message ?? error));
       throw error;
@@ -529,7 +544,7 @@ export class ProjectionRunner {
     }
   }
 
-  private async runRebuild(group: { name: string; member: Member; reportId: number }[]): Promise<void> {
+  private async runRebuild(group: RebuildRun[]): Promise<void> {
     const startedAt = performance.now();
     for (const g of group) g.member.rebuild = { startedAt, phases: {} };
     const size = Math.min(this.options.rebuild?.batchSize ?? READ_ALL_MAX, READ_ALL_MAX);
@@ -683,7 +698,7 @@ export class ProjectionRunner {
 
   /** Takes the old generation out of the live loop, brings both to the same position, compares, switches. */
   private async switchOver(
-    { name, member, reportId }: { name: string; member: Member; reportId: number },
+    { name, member, reportId }: RebuildRun,
     early: Promise<{ checkpoint: number; tables: Map<string, TableSummary> } | null>,
   ): Promise<void> {
     try {
@@ -1029,7 +1044,7 @@ export class ProjectionRunner {
    */
   private async settleStatistics(projection: Projection, from: number, to: number, diff: TableDiff[]): Promise<void> {
     const [source, target] = [schemaOf(projection.name, from), schemaOf(projection.name, to)];
-    const equal = diff.filter((d) => !d.schemaChanged && d.onlyBefore === 0 && d.onlyAfter === 0 && d.rowsBefore === d.rowsAfter);
+    const equal = diff.filter((d) => !d.schemaChanged && d.onlyBefore === 0 && d.onlyAfter === 0); // the same rows, as multisets
     const carried = equal.length > 0 && (await this.importsStatistics()) ? await this.carryStatistics(source, target, equal) : new Set<string>();
     const tables = this.tablesOf(projection);
     await this.twoAtATime(tables.filter((table) => !carried.has(table)).map((table) => `analyze ${target}."${table}"`));
