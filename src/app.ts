@@ -92,7 +92,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      return done(Object.assign(new Error(`malformed JSON body: ${(error as Error).message}`), { statusCode: 400 }));
+      return done(Object.assign(new Error((error as Error).message), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' })); // the problem filter says what it is
     }
     // Every command takes a JSON object; null, arrays and scalars are refused here, before any DTO.
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -66,7 +66,7 @@ export function toProblem(error: unknown): Problem {
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    const detail = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fastifyError.message ?? '') ? `malformed JSON body: ${fastifyError.message}` : (fastifyError.message ?? 'bad request');
+    const detail = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `malformed JSON body: ${fastifyError.message}` : (fastifyError.message ?? 'bad request');
     return problem(fastifyError.statusCode, detail);
   }
   return problem(500, 'an unexpected error occurred; it has been logged');
